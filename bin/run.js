@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The psp entry point. Errors from every command, psp's own and plugins', are rendered here, in
+// one place, by dist/errors.js.
+import {flush, run} from '@oclif/core'
+import {renderError} from '../dist/errors.js'
+
+try {
+  await run(process.argv.slice(2), import.meta.url)
+  await flush()
+} catch (error) {
+  await flush().catch(() => {})
+  process.exitCode = renderError(error)
+}

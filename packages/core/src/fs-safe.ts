@@ -1,0 +1,82 @@
+/**
+ * File-system primitives every write goes through: atomic replace (temp file + rename), exclusive
+ * create (temp file + link, which fails if the target exists) and per-file locks so that two psp
+ * processes editing one record never lose an update.
+ */
+import {randomBytes} from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import {ConflictError, IoError, UnsafeInputError} from './errors.js'
+
+function tempPathFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+}
+
+function writeTemp(target: string, data: string | Uint8Array): string {
+  fs.mkdirSync(path.dirname(target), {recursive: true})
+  const temp = tempPathFor(target)
+  const fd = fs.openSync(temp, 'wx')
+  try {
+    fs.writeFileSync(fd, data)
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+  return temp
+}
+
+/** Replaces `target` atomically: readers see the old or the new file, never half of one. */
+export function writeFileAtomic(target: string, data: string | Uint8Array): void {
+  const temp = writeTemp(target, data)
+  try {
+    fs.renameSync(temp, target)
+  } catch (error) {
+    fs.rmSync(temp, {force: true})
+    throw new IoError(`cannot write ${target}: ${(error as Error).message}`, {cause: error})
+  }
+}
+
+/** Creates `target` atomically and only if it does not exist yet (never overwrites). */
+export function createFileExclusive(target: string, data: string | Uint8Array, displayPath = target): void {
+  const temp = writeTemp(target, data)
+  try {
+    fs.linkSync(temp, target)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new ConflictError(`${displayPath} already exists: psp never overwrites a file`, {path: displayPath})
+    }
+    throw new IoError(`cannot create ${displayPath}: ${(error as Error).message}`, {cause: error})
+  } finally {
+    fs.rmSync(temp, {force: true})
+  }
+}
+
+/**
+ * Resolves a user-supplied relative path inside `root`, refusing anything that escapes it
+ * (`..`, absolute paths, symlinks pointing out).
+ */
+export function resolveInside(root: string, relative: string): string {
+  if (relative.includes('\0')) throw new UnsafeInputError(`path "${relative}" contains a NUL byte`)
+  const absolute = path.resolve(root, relative)
+  const rel = path.relative(root, absolute)
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new UnsafeInputError(`path "${relative}" is outside the workspace`)
+  }
+  let real: string
+  try {
+    real = fs.realpathSync(absolute)
+  } catch {
+    return absolute
+  }
+  const realRoot = fs.realpathSync(root)
+  const realRel = path.relative(realRoot, real)
+  if (realRel.startsWith('..') || path.isAbsolute(realRel)) {
+    throw new UnsafeInputError(`path "${relative}" leads outside the workspace through a symbolic link`)
+  }
+  return absolute
+}
+
+/** Converts an absolute path to a workspace-relative one with forward slashes on every platform. */
+export function toPosixRelative(root: string, absolute: string): string {
+  return path.relative(root, absolute).split(path.sep).join('/')
+}

@@ -1,0 +1,43 @@
+/**
+ * The public API of @psp/core. Commands and plugins import from here, by package name, and
+ * nowhere else. Everything here returns data or throws a PspError; nothing prints or exits.
+ */
+export {
+  AmbiguousIdError,
+  ConflictError,
+  EXIT_PROBLEMS_FOUND,
+  formatLocated,
+  InvalidDocumentError,
+  IoError,
+  isPspError,
+  NotFoundError,
+  PspError,
+  UnsafeInputError,
+  UsageError,
+  WorkspaceNotFoundError,
+} from './errors.js'
+export type {Location, PspErrorOptions} from './errors.js'
+export {applyChanges, parseDocumentText, renderNewDocument} from './document.js'
+export type {DocumentRecord, ParsedDocument} from './document.js'
+export {assertValidId, DEFAULT_ID_LENGTH, ID_PATTERN, newId, randomPart, resolveId, slugify} from './ids.js'
+export {gitVersion, initWorkspace, settingsTemplate} from './init.js'
+export type {InitOptions, InitReport} from './init.js'
+export {drainLog, log, LOG_LEVELS, rotateLog, writeLog} from './log.js'
+export type {LogEntry, LogLevel} from './log.js'
+export {decodeDocument, MAX_FRONTMATTER_NODES, splitDocument} from './markdown/frontmatter.js'
+export type {SplitDocument} from './markdown/frontmatter.js'
+export {editFrontmatter, locateKeys, renderFrontmatter} from './markdown/frontmatter-edit.js'
+export type {FieldChanges} from './markdown/frontmatter-edit.js'
+export {BUILTIN_TYPES, loadBuiltinSchema, registerType, SchemaRegistry} from './schemas.js'
+export type {JsonSchema, TypeInfo} from './schemas.js'
+export {defaultSettings, loadSettings, SETTINGS_PATH, withDefaults} from './settings.js'
+export type {Settings} from './settings.js'
+export {changesFor, DocumentStore, isArchivedPath, listDocumentFiles, loadSnapshot, readDocument} from './store.js'
+export type {CreateOptions, EditOperations, RecordFilter, Snapshot, WriteResult} from './store.js'
+export {checkDocument, formatProblem, REFERENCE_FIELDS, sortProblems} from './validate.js'
+export type {Problem} from './validate.js'
+export {expandPaths, validateWorkspace} from './validate-workspace.js'
+export type {ValidationReport} from './validate-workspace.js'
+export {resolveInside, toPosixRelative, writeFileAtomic, createFileExclusive} from './fs-safe.js'
+export {findWorkspaceRoot, LAYOUT, Workspace} from './workspace.js'
+export {parseFieldValue, parseYamlData, splitAssignment} from './yaml-data.js'

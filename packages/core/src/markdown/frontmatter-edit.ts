@@ -1,0 +1,155 @@
+/**
+ * Field-level edits of a frontmatter block that rewrite only the lines of the fields that change.
+ * The `yaml` library's Document API re-serialises the whole block (losing quoting, spacing and
+ * flow styles elsewhere), so instead we read each top-level pair's source range and splice in a
+ * freshly rendered `key: value` for just that pair, keeping its quoting and list style.
+ */
+import {Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar} from 'yaml'
+import type {Node, Pair} from 'yaml'
+import {InvalidDocumentError} from '../errors.js'
+
+/** One change to a top-level field: a new value, or `undefined` to remove the field. */
+export type FieldChanges = Record<string, unknown>
+
+interface PairSpan {
+  key: string
+  /** Offsets of the pair's first and one-past-last line in the block. */
+  start: number
+  end: number
+  pair: Pair
+  keyColumn: number
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1
+}
+
+function lineEnd(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset)
+  return nl === -1 ? text.length : nl + 1
+}
+
+function spansOf(inner: string): PairSpan[] {
+  const doc = parseDocument(inner, {keepSourceTokens: false, uniqueKeys: true})
+  if (doc.errors.length > 0) throw new InvalidDocumentError(`invalid YAML: ${doc.errors[0]?.message ?? ''}`)
+  const contents = doc.contents
+  if (contents === null) return []
+  if (!isMap(contents)) throw new InvalidDocumentError('frontmatter must be a mapping of keys to values')
+  const spans: PairSpan[] = []
+  for (const pair of contents.items) {
+    if (!isPair(pair)) continue
+    const keyNode = pair.key as Node | null
+    if (keyNode?.range === undefined || keyNode.range === null) continue
+    const valueNode = pair.value as Node | null
+    const last = valueNode?.range?.[1] ?? keyNode.range[1]
+    const start = lineStart(inner, keyNode.range[0])
+    // A value's range can end just past its final line break; step back so we end on its line.
+    const endProbe = last > 0 && inner[last - 1] === '\n' ? last - 1 : last
+    spans.push({
+      key: String(isScalar(keyNode) ? keyNode.value : keyNode),
+      start,
+      end: lineEnd(inner, Math.max(endProbe, keyNode.range[1])),
+      pair,
+      keyColumn: keyNode.range[0] - start,
+    })
+  }
+  return spans
+}
+
+/**
+ * Renders `key: value` lines in the style of the pair it replaces (quotes, flow or block lists).
+ * `inner` is the block the old pair was read from, used to see how its list items were indented.
+ */
+function renderPair(key: string, value: unknown, old: Pair | undefined, eol: string, inner = ''): string {
+  const doc = new Document({[key]: value})
+  const root = doc.contents
+  const pair = isMap(root) ? root.items[0] : undefined
+  const node = pair?.value
+  const oldValue = old?.value as Node | null | undefined
+  let indentSeq = true
+  if (isScalar(node) && typeof value === 'string' && isScalar(oldValue)) {
+    const type = oldValue.type
+    if (type === Scalar.QUOTE_DOUBLE || type === Scalar.QUOTE_SINGLE || type === Scalar.PLAIN) node.type = type
+  } else if (isSeq(node)) {
+    if (isSeq(oldValue) && !oldValue.flow) {
+      node.flow = false
+      // `key:\n- a` (dash at the key's column) versus `key:\n  - a`: keep whichever was written.
+      const first = oldValue.items[0] as Node | undefined
+      const keyStart = (old?.key as Node | undefined)?.range?.[0]
+      if (first?.range && keyStart !== undefined) {
+        const itemLine = inner.slice(lineStart(inner, first.range[0]), first.range[0])
+        const keyCol = keyStart - lineStart(inner, keyStart)
+        indentSeq = itemLine.indexOf('-') > keyCol
+      }
+    } else {
+      node.flow = true
+    }
+  }
+  // A comment at the end of the value's line belongs to the user, not to the old value.
+  const comment = oldValue?.comment
+  if (node && comment && (isScalar(node) || (isSeq(node) && node.flow))) node.comment = comment
+  const text = doc.toString({lineWidth: 0, indentSeq, flowCollectionPadding: false})
+  return eol === '\n' ? text : text.replace(/\n/g, eol)
+}
+
+/**
+ * Applies field changes to a frontmatter block (the lines between the `---` delimiters, each
+ * ending with `eol`). Unchanged fields keep their exact bytes; new fields are appended at the end.
+ */
+export function editFrontmatter(inner: string, changes: FieldChanges, eol: '\n' | '\r\n'): string {
+  const spans = spansOf(inner)
+  const edits: {start: number; end: number; text: string}[] = []
+  const appended: string[] = []
+  for (const [key, value] of Object.entries(changes)) {
+    const span = spans.find((s) => s.key === key)
+    if (value === undefined) {
+      if (span) edits.push({start: span.start, end: span.end, text: ''})
+      continue
+    }
+    if (span) {
+      let text = renderPair(key, value, span.pair, eol, inner)
+      if (span.keyColumn > 0) text = text.replace(/^/gm, ' '.repeat(span.keyColumn))
+      edits.push({start: span.start, end: span.end, text})
+    } else {
+      appended.push(renderPair(key, value, undefined, eol))
+    }
+  }
+  let out = inner
+  for (const edit of edits.sort((a, b) => b.start - a.start)) {
+    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end)
+  }
+  if (appended.length > 0) {
+    if (out.length > 0 && !out.endsWith('\n')) out += eol
+    out += appended.join('')
+  }
+  return out
+}
+
+/** Renders a whole new frontmatter block (for new documents): flow lists, no line wrapping. */
+export function renderFrontmatter(data: Record<string, unknown>, eol: '\n' | '\r\n' = '\n'): string {
+  let out = ''
+  for (const [key, value] of Object.entries(data)) {
+    if (value === undefined) continue
+    out += renderPair(key, value, undefined, eol)
+  }
+  return out
+}
+
+/**
+ * Finds where each top-level key sits in a frontmatter block: 1-based line and column relative
+ * to the block's first line. Used to point diagnostics at the offending key.
+ */
+export function locateKeys(inner: string): Map<string, {line: number; col: number}> {
+  const counter = new LineCounter()
+  const doc = parseDocument(inner, {lineCounter: counter, uniqueKeys: false})
+  const found = new Map<string, {line: number; col: number}>()
+  const contents = doc.contents
+  if (!isMap(contents)) return found
+  for (const pair of contents.items) {
+    const keyNode = pair.key as Node | null
+    if (!keyNode?.range) continue
+    const key = String(isScalar(keyNode) ? keyNode.value : keyNode)
+    if (!found.has(key)) found.set(key, counter.linePos(keyNode.range[0]))
+  }
+  return found
+}

@@ -1,0 +1,113 @@
+/**
+ * config/settings.yaml: reading it (validated by its own schema), and the defaults that apply
+ * to every key it leaves out.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import {InvalidDocumentError} from './errors.js'
+import {locateKeys} from './markdown/frontmatter-edit.js'
+import {loadBuiltinSchema, makeAjv} from './schemas.js'
+import {parseYamlData} from './yaml-data.js'
+
+export const SETTINGS_PATH = 'config/settings.yaml'
+
+/** Settings with every default filled in. */
+export interface Settings {
+  schemaVersion: 1
+  name: string
+  workflow: {statuses: string[]; default: string; done: string[]}
+  priorities: string[]
+  ids: {length: number; prefixes: Record<string, string>}
+  limits: {max_document_bytes: number}
+  log: {level: string; max_bytes: number; keep: number}
+  git: {auto_commit: boolean}
+}
+
+export const DEFAULT_PREFIXES: Record<string, string> = {
+  task: 'task',
+  project: 'proj',
+  milestone: 'ms',
+  note: 'note',
+  decision: 'dec',
+}
+
+/** The defaults, documented in docs/configuration.md. */
+export function defaultSettings(name = 'workspace'): Settings {
+  return {
+    schemaVersion: 1,
+    name,
+    workflow: {statuses: ['todo', 'in-progress', 'review', 'done'], default: 'todo', done: ['done']},
+    priorities: ['low', 'medium', 'high', 'critical'],
+    ids: {length: 10, prefixes: {...DEFAULT_PREFIXES}},
+    limits: {max_document_bytes: 1024 * 1024},
+    log: {level: 'info', max_bytes: 1024 * 1024, keep: 3},
+    git: {auto_commit: false},
+  }
+}
+
+type Raw = Partial<Omit<Settings, 'workflow' | 'ids' | 'limits' | 'log' | 'git'>> & {
+  workflow?: Partial<Settings['workflow']>
+  ids?: Partial<Settings['ids']>
+  limits?: Partial<Settings['limits']>
+  log?: Partial<Settings['log']>
+  git?: Partial<Settings['git']>
+}
+
+/** Fills in defaults for every key a settings object leaves out. */
+export function withDefaults(raw: Raw, fallbackName: string): Settings {
+  const d = defaultSettings(raw.name ?? fallbackName)
+  const statuses = raw.workflow?.statuses ?? d.workflow.statuses
+  return {
+    schemaVersion: 1,
+    name: raw.name ?? fallbackName,
+    workflow: {
+      statuses,
+      default: raw.workflow?.default ?? statuses[0] ?? d.workflow.default,
+      done: raw.workflow?.done ?? (statuses.includes('done') ? ['done'] : statuses.slice(-1)),
+    },
+    priorities: raw.priorities ?? d.priorities,
+    ids: {length: raw.ids?.length ?? d.ids.length, prefixes: {...d.ids.prefixes, ...raw.ids?.prefixes}},
+    limits: {...d.limits, ...raw.limits},
+    log: {...d.log, ...raw.log},
+    git: {...d.git, ...raw.git},
+  }
+}
+
+/**
+ * Reads and validates config/settings.yaml under `root`. Problems are reported with the line
+ * of the offending key.
+ */
+export function loadSettings(root: string): Settings {
+  const file = path.join(root, SETTINGS_PATH)
+  const text = fs.readFileSync(file, 'utf8')
+  const raw = parseYamlData(text, SETTINGS_PATH) ?? {}
+  const ajv = makeAjv()
+  const validate = ajv.compile(loadBuiltinSchema('settings'))
+  if (!validate(raw)) {
+    const error = validate.errors?.[0]
+    const field = error?.instancePath.slice(1).replace(/\//g, '.') || String(error?.params?.['additionalProperty'] ?? '')
+    const top = field.split('.')[0] ?? ''
+    const where = locateKeys(text).get(top)
+    const extra = error?.params?.['additionalProperty'] ? ` "${String(error.params['additionalProperty'])}"` : ''
+    throw new InvalidDocumentError(`${error?.message ?? 'invalid'}${extra}`, {
+      path: SETTINGS_PATH,
+      line: where?.line,
+      col: where?.col,
+      field: field || undefined,
+    })
+  }
+  const settings = withDefaults(raw as Raw, path.basename(root))
+  const {statuses, done} = settings.workflow
+  for (const status of [settings.workflow.default, ...done]) {
+    if (!statuses.includes(status)) {
+      const where = locateKeys(text).get('workflow')
+      throw new InvalidDocumentError(`"${status}" is not one of workflow.statuses (${statuses.join(', ')})`, {
+        path: SETTINGS_PATH,
+        line: where?.line,
+        col: where?.col,
+        field: 'workflow',
+      })
+    }
+  }
+  return settings
+}

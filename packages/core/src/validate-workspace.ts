@@ -1,0 +1,169 @@
+/**
+ * `psp validate`: every document (or the given files) checked against its schema, references,
+ * unique ids and dependency cycles.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import {NotFoundError, PspError} from './errors.js'
+import {locateKey, type DocumentRecord, type ParsedDocument} from './document.js'
+import {resolveInside, toPosixRelative} from './fs-safe.js'
+import {isArchivedPath, listDocumentFiles, readDocument} from './store.js'
+import {referenceProblems, schemaProblems, sortProblems, type Problem} from './validate.js'
+import type {Workspace} from './workspace.js'
+
+/** What `psp validate` reports. */
+export interface ValidationReport {
+  /** Number of documents checked. */
+  checked: number
+  problems: Problem[]
+}
+
+/** Expands user-given paths (files or folders, relative to `cwd`) to workspace-relative files. */
+export function expandPaths(ws: Workspace, cwd: string, inputs: string[]): string[] {
+  const all = listDocumentFiles(ws)
+  const out = new Set<string>()
+  for (const input of inputs) {
+    const absolute = resolveInside(ws.root, path.relative(ws.root, path.resolve(cwd, input)))
+    if (!fs.existsSync(absolute)) throw new NotFoundError(`no such file or folder: ${input}`, {path: input})
+    const rel = toPosixRelative(ws.root, absolute)
+    if (fs.statSync(absolute).isDirectory()) {
+      const prefix = rel === '' ? '' : `${rel}/`
+      for (const file of all) if (file.startsWith(prefix)) out.add(file)
+    } else {
+      out.add(rel)
+    }
+  }
+  return [...out].sort()
+}
+
+/** Strongly connected components of the dependency graph with more than one member. */
+function cycles(deps: Map<string, string[]>): string[][] {
+  let index = 0
+  const indices = new Map<string, number>()
+  const low = new Map<string, number>()
+  const onStack = new Set<string>()
+  const stack: string[] = []
+  const found: string[][] = []
+  // Iterative Tarjan: deep dependency chains must not overflow the call stack.
+  for (const start of [...deps.keys()].sort()) {
+    if (indices.has(start)) continue
+    const work: [string, number][] = [[start, 0]]
+    while (work.length > 0) {
+      const frame = work[work.length - 1] as [string, number]
+      const [node, i] = frame
+      if (i === 0) {
+        indices.set(node, index)
+        low.set(node, index)
+        index++
+        stack.push(node)
+        onStack.add(node)
+      }
+      const next = (deps.get(node) ?? []).filter((n) => deps.has(n))
+      if (i < next.length) {
+        frame[1]++
+        const child = next[i] as string
+        if (!indices.has(child)) work.push([child, 0])
+        else if (onStack.has(child)) low.set(node, Math.min(low.get(node) as number, indices.get(child) as number))
+        continue
+      }
+      work.pop()
+      const parent = work[work.length - 1]
+      if (parent) low.set(parent[0], Math.min(low.get(parent[0]) as number, low.get(node) as number))
+      if (low.get(node) === indices.get(node)) {
+        const component: string[] = []
+        let member: string | undefined
+        do {
+          member = stack.pop() as string
+          onStack.delete(member)
+          component.push(member)
+        } while (member !== node)
+        if (component.length > 1) found.push(component.sort())
+      }
+    }
+  }
+  return found
+}
+
+/** Orders a cycle's members as a walk along depends_on, starting at its smallest id. */
+function walkCycle(members: string[], deps: Map<string, string[]>): string[] {
+  const inside = new Set(members)
+  const start = members[0] as string
+  const trail = [start]
+  let current = start
+  for (;;) {
+    const next = (deps.get(current) ?? []).find((n) => inside.has(n) && (n === start || !trail.includes(n)))
+    if (next === undefined || next === start) break
+    trail.push(next)
+    current = next
+  }
+  return [...trail, start]
+}
+
+/**
+ * Validates the workspace. With `files`, only problems in those files are reported, but
+ * references and cycles are still checked against every document.
+ */
+export function validateWorkspace(ws: Workspace, files?: string[]): ValidationReport {
+  const all = listDocumentFiles(ws)
+  const wanted = new Set(files ?? all.filter((f) => !isArchivedPath(f)))
+  const extra = (files ?? []).filter((f) => !all.includes(f))
+  const parsed: ParsedDocument[] = []
+  const problems: Problem[] = []
+  for (const rel of [...all, ...extra]) {
+    try {
+      parsed.push(readDocument(ws, rel))
+    } catch (error) {
+      if (!wanted.has(rel)) continue
+      if (error instanceof PspError) {
+        const {line, col, field} = error.location
+        problems.push({path: rel, line: line ?? 1, col: col ?? 1, field, message: error.message, code: error.code})
+      } else {
+        throw error
+      }
+    }
+  }
+  const byId = new Map<string, DocumentRecord>()
+  const firstDoc = new Map<string, ParsedDocument>()
+  for (const doc of parsed) {
+    const {record} = doc
+    const earlier = firstDoc.get(record.id)
+    if (earlier === undefined) {
+      firstDoc.set(record.id, doc)
+      byId.set(record.id, record)
+    } else if (wanted.has(record.path)) {
+      problems.push({
+        path: record.path,
+        ...locateKey(doc.split, 'id'),
+        field: 'id',
+        message: `duplicate id: ${record.id} is also used by ${earlier.record.path}`,
+        code: 'DUPLICATE_ID',
+      })
+    }
+  }
+  for (const doc of parsed) {
+    if (!wanted.has(doc.record.path)) continue
+    problems.push(...schemaProblems(ws, doc), ...referenceProblems(doc, byId))
+  }
+  const deps = new Map<string, string[]>()
+  for (const doc of parsed) {
+    const value = doc.record.data['depends_on']
+    if (!doc.record.archived && Array.isArray(value)) {
+      deps.set(doc.record.id, value.filter((v): v is string => typeof v === 'string' && v !== doc.record.id))
+    } else if (!doc.record.archived) {
+      deps.set(doc.record.id, [])
+    }
+  }
+  for (const component of cycles(deps)) {
+    const walk = walkCycle(component, deps)
+    const doc = firstDoc.get(walk[0] as string)
+    if (!doc || !wanted.has(doc.record.path)) continue
+    problems.push({
+      path: doc.record.path,
+      ...locateKey(doc.split, 'depends_on'),
+      field: 'depends_on',
+      message: `dependency cycle: ${walk.join(' → ')}`,
+      code: 'CYCLE',
+    })
+  }
+  return {checked: wanted.size, problems: sortProblems(problems)}
+}

@@ -1,0 +1,79 @@
+/**
+ * A psp workspace: a folder holding config/settings.yaml, found from any subfolder by walking
+ * up, as git finds `.git`.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import {WorkspaceNotFoundError} from './errors.js'
+import {SchemaRegistry} from './schemas.js'
+import {loadSettings, SETTINGS_PATH, type Settings} from './settings.js'
+
+/** The folders psp uses inside a workspace, relative to its root. */
+export const LAYOUT = {
+  data: 'data',
+  projects: 'data/projects',
+  templates: 'data/templates',
+  cache: 'data/cache',
+  archive: 'data/archive',
+  logs: 'data/cache/logs',
+  schemas: 'config/schemas',
+  settings: SETTINGS_PATH,
+  envSample: 'config/.env.sample',
+  specs: 'openspec/specs',
+  changes: 'openspec/changes',
+  augment: '.augment',
+} as const
+
+/** Returns the workspace root at or above `from`, or undefined. */
+export function findWorkspaceRoot(from: string): string | undefined {
+  let dir = path.resolve(from)
+  for (;;) {
+    if (fs.existsSync(path.join(dir, SETTINGS_PATH))) return dir
+    const parent = path.dirname(dir)
+    if (parent === dir) return undefined
+    dir = parent
+  }
+}
+
+/** An open workspace: its root, settings and document types. */
+export class Workspace {
+  private registry?: SchemaRegistry
+
+  private constructor(
+    readonly root: string,
+    readonly settings: Settings,
+  ) {}
+
+  /** Opens the workspace containing `from` (default: the current directory). */
+  static open(from: string = process.cwd()): Workspace {
+    const root = findWorkspaceRoot(from)
+    if (root === undefined) {
+      throw new WorkspaceNotFoundError(
+        `not inside a psp workspace: no ${SETTINGS_PATH} in ${path.resolve(from)} or any parent folder`,
+        {hint: 'run `psp init` to make this folder a workspace'},
+      )
+    }
+    return new Workspace(root, loadSettings(root))
+  }
+
+  /** Opens a workspace at exactly `root` with already-loaded settings (tests, init). */
+  static at(root: string, settings: Settings): Workspace {
+    return new Workspace(root, settings)
+  }
+
+  /** The document types of this workspace (built-in, extended, its own). */
+  get schemas(): SchemaRegistry {
+    this.registry ??= new SchemaRegistry(this.root, this.settings)
+    return this.registry
+  }
+
+  /** Absolute path of a workspace-relative path. */
+  resolve(relative: string): string {
+    return path.join(this.root, ...relative.split('/'))
+  }
+
+  /** The id prefix of a type: from settings, else the type name itself. */
+  prefixOf(type: string): string {
+    return this.settings.ids.prefixes[type] ?? type
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The base of every psp command: `--json` (the return value of `run()` is the JSON), global
+ * flags, and the workspace. Errors are not handled here: bin/run.js renders them in one place.
+ */
+import {Command, Flags, type Interfaces} from '@oclif/core'
+import {defaultSettings, findWorkspaceRoot, LOG_LEVELS, SchemaRegistry, Workspace} from '@psp/core'
+import {runContext} from './run-context.js'
+
+export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof PspCommand)['baseFlags'] & T['flags']>
+export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+export abstract class PspCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true
+  static override baseFlags = {
+    'log-level': Flags.option({
+      description: 'Level of the log written to data/cache/logs/psp.log (default: settings, then PSP_LOG_LEVEL).',
+      helpGroup: 'GLOBAL',
+      options: [...LOG_LEVELS],
+    })(),
+    debug: Flags.boolean({description: 'Show stack traces for unexpected errors.', helpGroup: 'GLOBAL'}),
+  }
+
+  protected flags!: CommandFlags<T>
+  protected args!: CommandArgs<T>
+  private ws?: Workspace
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const {args, flags} = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (super.ctor as typeof PspCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as CommandFlags<T>
+    this.args = args as CommandArgs<T>
+    runContext.logLevel = this.flags['log-level']
+  }
+
+  /** The workspace around the current directory (WorkspaceNotFoundError when there is none). */
+  protected workspace(): Workspace {
+    this.ws ??= Workspace.open(process.cwd())
+    runContext.root = this.ws.root
+    return this.ws
+  }
+
+  /** The workspace's document types, or the built-in ones when run outside a workspace. */
+  protected schemaRegistry(): SchemaRegistry {
+    return findWorkspaceRoot(process.cwd()) === undefined
+      ? new SchemaRegistry(undefined, defaultSettings())
+      : this.workspace().schemas
+  }
+
+  /** Prints text to stdout unless --json is on (then the return value is printed instead). */
+  protected print(text: string): void {
+    if (!this.jsonEnabled() && text !== '') process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+  }
+
+  /** Prints a diagnostic to stderr (never mixed into data on stdout). */
+  protected note(text: string): void {
+    process.stderr.write(`${text}\n`)
+  }
+
+  protected override async catch(error: Interfaces.CommandError): Promise<unknown> {
+    throw error
+  }
+}

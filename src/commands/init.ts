@@ -1,0 +1,27 @@
+import {Args, Flags} from '@oclif/core'
+import {initWorkspace} from '@psp/core'
+import {PspCommand} from '../base-command.js'
+
+export default class Init extends PspCommand<typeof Init> {
+  static override description =
+    'Make a folder a psp workspace: config, data folders, openspec/, .augment/ and git (initialised when missing). Safe to run again: it only adds what is missing.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> my-project --name "My project"']
+  static override args = {dir: Args.string({description: 'Folder to initialise (created when missing).', default: '.'})}
+  static override flags = {name: Flags.string({description: 'Workspace name (default: the folder name).'})}
+
+  public async run() {
+    const report = await initWorkspace(this.args.dir, {name: this.flags.name, pspVersion: this.config.version})
+    if (report.alreadyInitialised) {
+      this.print(`Already initialised: ${report.root} (nothing changed)`)
+    } else {
+      const lines = [`Initialised psp workspace in ${report.root}`]
+      if (report.gitInitialised) lines.push('  created git repository')
+      for (const rel of report.created) if (rel !== '.git/') lines.push(`  created ${rel}`)
+      for (const {file, lines: added} of report.appended) {
+        if (!report.created.includes(file)) lines.push(`  added to ${file}: ${added.join(', ')}`)
+      }
+      this.print(lines.join('\n'))
+    }
+    return report
+  }
+}

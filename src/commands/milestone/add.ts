@@ -1,0 +1,9 @@
+import {RecordAdd} from '../../record-commands.js'
+import {addFlags} from '../../record-flags.js'
+
+export default class MilestoneAdd extends RecordAdd {
+  static override description = 'Add a milestone.'
+  static override examples = ['<%= config.bin %> <%= command.id %> "Write the docs"']
+  static override flags = addFlags('milestone')
+  static override type = 'milestone'
+}

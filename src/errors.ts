@@ -1,0 +1,60 @@
+/**
+ * The one place errors become output. Every command (psp's and plugins') ends up here through
+ * bin/run.js: a PspError prints as one line (`Error: path:line:col: field: message`) with its
+ * documented exit code; oclif's own errors keep their exit codes; anything else is a bug and
+ * shows its stack only with --debug / PSP_DEBUG.
+ */
+import {isPspError} from '@psp/core'
+
+interface OclifLikeError {
+  message: string
+  oclif?: {exit?: number}
+  code?: string
+  skipOclifErrorHandling?: boolean
+}
+
+/** The exit code an error ends the process with. */
+export function exitCodeOf(error: unknown): number {
+  if (isPspError(error)) return error.exitCode
+  const e = error as OclifLikeError
+  if (typeof e?.oclif?.exit === 'number') return e.oclif.exit
+  if (e?.code === 'EEXIT') return (error as {oclif: {exit: number}}).oclif.exit
+  return 10
+}
+
+function wantsJson(argv: string[]): boolean {
+  return argv.includes('--json')
+}
+
+function debugEnabled(argv: string[]): boolean {
+  return argv.includes('--debug') || ['1', 'true'].includes(process.env['PSP_DEBUG'] ?? '')
+}
+
+/** Writes the error to stderr (as JSON under --json) and returns the exit code. */
+export function renderError(error: unknown, argv: string[] = process.argv.slice(2)): number {
+  const code = exitCodeOf(error)
+  const e = error as OclifLikeError
+  // `this.exit(n)` inside oclif throws an ExitError: nothing to print.
+  if (e?.code === 'EEXIT') return code
+  const debug = debugEnabled(argv)
+  if (wantsJson(argv)) {
+    const body = isPspError(error)
+      ? error.toJSON()
+      : {code: code === 10 ? 'INTERNAL' : 'USAGE', message: firstLine(e?.message ?? String(error))}
+    process.stderr.write(`${JSON.stringify({error: body})}\n`)
+  } else if (isPspError(error)) {
+    process.stderr.write(`Error: ${error.toLine()}\n`)
+    if (error.hint) process.stderr.write(`Hint: ${error.hint}\n`)
+  } else {
+    process.stderr.write(`Error: ${firstLine(e?.message ?? String(error))}\n`)
+    if (code === 10 && !debug) process.stderr.write('This is a bug in psp; run again with --debug for details.\n')
+  }
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`)
+  return code
+}
+
+function firstLine(message: string): string {
+  // oclif's parse errors append "See more help with --help" and flag listings on later lines.
+  const line = message.split('\n').find((l) => l.trim() !== '') ?? message
+  return line.replace(/^\s*›?\s*Error:\s*/, '').trim()
+}

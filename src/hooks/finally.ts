@@ -1,0 +1,45 @@
+/**
+ * Runs after every command, failed or not: appends the command's log entries and one summary
+ * line (command, duration, exit code) to data/cache/logs/psp.log. Logging never breaks a command.
+ */
+import path from 'node:path'
+import type {Hook} from '@oclif/core'
+import {drainLog, findWorkspaceRoot, LAYOUT, loadSettings, writeLog} from '@psp/core'
+import {exitCodeOf} from '../errors.js'
+import {runContext} from '../run-context.js'
+
+const hook: Hook.Finally = async function (options) {
+  const root = runContext.root ?? findWorkspaceRoot(process.cwd())
+  if (root === undefined) return
+  try {
+    let settings
+    try {
+      settings = loadSettings(root)
+    } catch {
+      settings = undefined
+    }
+    const level = runContext.logLevel ?? process.env['PSP_LOG_LEVEL'] ?? settings?.log.level ?? 'info'
+    const exit = options.error === undefined ? Number(process.exitCode ?? 0) : exitCodeOf(options.error)
+    const entries = drainLog()
+    entries.push({
+      level: exit === 0 || exit === 1 ? 'info' : 'error',
+      msg: 'command',
+      command: options.id ?? options.argv[0] ?? '',
+      argv: options.argv,
+      durationMs: Date.now() - runContext.started,
+      exitCode: exit,
+      ...(options.error === undefined ? {} : {error: options.error.message.split('\n')[0]}),
+    })
+    await writeLog({
+      file: path.join(root, ...LAYOUT.logs.split('/'), 'psp.log'),
+      level,
+      maxBytes: settings?.log.max_bytes ?? 1024 * 1024,
+      keep: settings?.log.keep ?? 3,
+      entries,
+    })
+  } catch {
+    // A read-only checkout or a full disk must not turn a successful command into a failure.
+  }
+}
+
+export default hook

@@ -1,0 +1,157 @@
+/**
+ * The record commands' behaviour, shared by task, project and milestone (and by plugins' own
+ * types): each command file only names its type and flags. Every one of them parses, calls the
+ * core's DocumentStore, and prints or returns the result.
+ */
+import {spawnSync} from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {Args, Flags} from '@oclif/core'
+import {DocumentStore, UsageError, type DocumentRecord} from '@psp/core'
+import {PspCommand} from './base-command.js'
+import {DEFAULT_COLUMNS, recordJson, renderRecord, renderRecords, type Format} from './output.js'
+import {editFlags, editOperations, fieldsFromFlags, idArg, listFlags, parseSets, resolveRef} from './record-flags.js'
+
+type Json = Record<string, unknown>
+
+/** The base of `<type> add`. */
+export abstract class RecordAdd extends PspCommand<typeof RecordAdd> {
+  static type = 'task'
+  static override args = {title: Args.string({description: 'Title of the new record.', required: true})}
+
+  public async run(): Promise<Json> {
+    const type = (this.constructor as typeof RecordAdd).type
+    const store = new DocumentStore(this.workspace())
+    const flags = this.flags as Record<string, unknown>
+    const fields = {...parseSets(flags['set'] as string[] | undefined), ...fieldsFromFlags(type, flags, store)}
+    if (type === 'task' && fields['status'] === undefined) fields['status'] = store.ws.settings.workflow.default
+    const {record} = store.create({type, title: this.args.title as string, fields, body: flags['body'] as string | undefined})
+    this.print(`Created ${record.id}  ${record.path}`)
+    return recordJson(record)
+  }
+}
+
+/** The base of `<type> list`. */
+export abstract class RecordList extends PspCommand<typeof RecordList> {
+  static type = 'task'
+  static override flags = listFlags
+
+  public async run(): Promise<Json[]> {
+    const type = (this.constructor as typeof RecordList).type
+    const store = new DocumentStore(this.workspace())
+    const {flags} = this
+    const records = store.filter({
+      type,
+      status: flags.status,
+      project: flags.project === undefined ? undefined : resolveRef(store, flags.project, 'project'),
+      milestone: flags.milestone === undefined ? undefined : resolveRef(store, flags.milestone, 'milestone'),
+      archived: flags.archived,
+    })
+    this.warnUnreadable(store)
+    if (!this.jsonEnabled()) {
+      const columns = DEFAULT_COLUMNS[type] ?? ['id', 'status', 'title']
+      const format = flags.format as Format
+      if (records.length === 0 && format === 'table') this.note(`No ${type}s${flags.archived ? ' in the archive' : ''}.`)
+      else process.stdout.write(await renderRecords(records, format, columns))
+    }
+    return records.map((r) => recordJson(r))
+  }
+
+  private warnUnreadable(store: DocumentStore): void {
+    const {unreadable} = store.load()
+    if (unreadable.length > 0) {
+      this.note(`Warning: ${unreadable.length} document${unreadable.length > 1 ? 's' : ''} could not be read (run psp validate): ${unreadable[0]?.path}${unreadable.length > 1 ? ', …' : ''}`)
+    }
+  }
+}
+
+/** The base of `<type> show`. */
+export abstract class RecordShow extends PspCommand<typeof RecordShow> {
+  static type = 'task'
+  static override args = {id: idArg}
+
+  public async run(): Promise<Json> {
+    const type = (this.constructor as typeof RecordShow).type
+    const record = new DocumentStore(this.workspace()).get(this.args.id as string, type)
+    this.print(renderRecord(record))
+    return recordJson(record, {body: true})
+  }
+}
+
+/** The base of `<type> edit`. */
+export abstract class RecordEdit extends PspCommand<typeof RecordEdit> {
+  static type = 'task'
+  static override args = {id: idArg}
+  static override flags = editFlags
+
+  public async run(): Promise<Json> {
+    const type = (this.constructor as typeof RecordEdit).type
+    const store = new DocumentStore(this.workspace())
+    const {flags} = this
+    const hasOps = [flags.set, flags.unset, flags.add, flags.remove].some((list) => list !== undefined && list.length > 0)
+    let result
+    if (hasOps) {
+      result = await store.update(this.args.id as string, editOperations(flags, store, type), type)
+    } else {
+      const record = store.get(this.args.id as string, type)
+      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        throw new UsageError('nothing to change: pass --set key=value (or run in a terminal to edit in $EDITOR)')
+      }
+      result = await store.replaceText(record.id, editInEditor(store.ws.resolve(record.path)), type)
+    }
+    this.print(result.changed ? `Updated ${result.record.id}  ${result.record.path}` : `${result.record.id} unchanged`)
+    return {...recordJson(result.record), changed: result.changed}
+  }
+}
+
+/** Opens a copy of the file in $VISUAL/$EDITOR and returns what the user saved. */
+function editInEditor(file: string): string {
+  const editor = process.env['VISUAL'] || process.env['EDITOR'] || (process.platform === 'win32' ? 'notepad' : 'vi')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psp-edit-'))
+  const copy = path.join(dir, path.basename(file))
+  fs.copyFileSync(file, copy)
+  try {
+    const result = spawnSync(editor, [copy], {stdio: 'inherit', shell: true})
+    if (result.status !== 0) throw new UsageError(`${editor} exited with ${result.status ?? result.signal}; nothing changed`)
+    return fs.readFileSync(copy, 'utf8')
+  } finally {
+    fs.rmSync(dir, {recursive: true, force: true})
+  }
+}
+
+/** The base of `<type> rm`. */
+export abstract class RecordRm extends PspCommand<typeof RecordRm> {
+  static type = 'task'
+  static override args = {id: idArg}
+  static override flags = {
+    force: Flags.boolean({description: 'Delete the file instead of archiving it.'}),
+  }
+
+  public async run(): Promise<Json> {
+    const type = (this.constructor as typeof RecordRm).type
+    const store = new DocumentStore(this.workspace())
+    let record: DocumentRecord
+    if (this.flags.force) {
+      record = store.delete(this.args.id as string, type)
+      this.print(`Deleted ${record.id}  ${record.path}`)
+      return {...recordJson(record), deleted: true}
+    }
+    record = store.archive(this.args.id as string, type)
+    this.print(`Archived ${record.id}  ${record.path}`)
+    return recordJson(record)
+  }
+}
+
+/** The base of `<type> restore`. */
+export abstract class RecordRestore extends PspCommand<typeof RecordRestore> {
+  static type = 'task'
+  static override args = {id: idArg}
+
+  public async run(): Promise<Json> {
+    const type = (this.constructor as typeof RecordRestore).type
+    const record = new DocumentStore(this.workspace()).restore(this.args.id as string, type)
+    this.print(`Restored ${record.id}  ${record.path}`)
+    return recordJson(record)
+  }
+}
