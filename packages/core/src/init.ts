@@ -135,9 +135,9 @@ export async function initWorkspace(dir: string, options: InitOptions): Promise<
   }
   const folder = (rel: string) => {
     // Empty folders are invisible to git, so each gets a .gitkeep.
-    const keep = `${rel}/.gitkeep`
-    if (fs.existsSync(path.join(root, ...rel.split('/')))) return
-    file(keep, '')
+    const dir = path.join(root, ...rel.split('/'))
+    if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) return
+    file(`${rel}/.gitkeep`, '')
   }
 
   let gitInitialised = false
