@@ -53,8 +53,17 @@ export function renderError(error: unknown, argv: string[] = process.argv.slice(
   return code
 }
 
+/**
+ * oclif's parse errors span several lines ("Missing 1 required arg:\ntitle  Title of …\nSee more
+ * help with --help"): fold them into the one line every psp error is.
+ */
 function firstLine(message: string): string {
-  // oclif's parse errors append "See more help with --help" and flag listings on later lines.
-  const line = message.split('\n').find((l) => l.trim() !== '') ?? message
-  return line.replace(/^\s*›?\s*Error:\s*/, '').trim()
+  const lines = message
+    .split('\n')
+    .map((l) => l.replace(/^\s*›?\s*Error:\s*/, '').trim())
+    .filter((l) => l !== '' && !/^See more help with/.test(l))
+  // oclif's note about multi-value flags is moot: psp's take one value per occurrence.
+  return lines
+    .join(' ')
+    .replace(/\s*Note: .* allow multiple values\..*$/, '').replace(/:\s+/, ': ').replace(/\s{2,}/g, ' ')
 }

@@ -43,7 +43,7 @@ export const FIELD_FLAGS: Record<string, Record<string, FieldFlag>> = {
   },
 }
 
-const multiple = (description: string) => Flags.string({description, multiple: true})
+const multiple = (description: string) => Flags.string({description, multiple: true, multipleNonGreedy: true})
 
 /** oclif flag definitions for a type's `add`. */
 export function addFlags(type: string) {
@@ -53,7 +53,7 @@ export function addFlags(type: string) {
   }
   return {
     ...out,
-    set: Flags.string({description: 'Any other field, as key=value (YAML value: 3, [a, b], "text"); repeatable.', multiple: true}),
+    set: Flags.string({description: 'Any other field, as key=value (YAML value: 3, [a, b], "text"); repeatable.', multiple: true, multipleNonGreedy: true}),
     body: Flags.string({description: 'Markdown body of the new document.'}),
   }
 }
@@ -95,10 +95,10 @@ export function fieldsFromFlags(type: string, flags: Record<string, unknown>, st
 }
 
 export const editFlags = {
-  set: Flags.string({description: 'Set a field: key=value (YAML value: 3, [a, b], "text"); repeatable.', multiple: true}),
-  unset: Flags.string({description: 'Remove a field; repeatable.', multiple: true}),
-  add: Flags.string({description: 'Add a value to a list field: key=value; repeatable.', multiple: true}),
-  remove: Flags.string({description: 'Remove a value from a list field: key=value; repeatable.', multiple: true}),
+  set: Flags.string({description: 'Set a field: key=value (YAML value: 3, [a, b], "text"); repeatable.', multiple: true, multipleNonGreedy: true}),
+  unset: Flags.string({description: 'Remove a field; repeatable.', multiple: true, multipleNonGreedy: true}),
+  add: Flags.string({description: 'Add a value to a list field: key=value; repeatable.', multiple: true, multipleNonGreedy: true}),
+  remove: Flags.string({description: 'Remove a value from a list field: key=value; repeatable.', multiple: true, multipleNonGreedy: true}),
 }
 
 /** Builds edit operations from `--set/--unset/--add/--remove`, resolving reference fields. */
@@ -130,7 +130,7 @@ export function editOperations(
 export const idArg = Args.string({description: 'Id or unique prefix (case-insensitive).', required: true})
 
 export const listFlags = {
-  status: Flags.string({description: 'Only records with this status; repeatable.', multiple: true}),
+  status: Flags.string({description: 'Only records with this status; repeatable.', multiple: true, multipleNonGreedy: true}),
   project: Flags.string({description: 'Only records of this project (id or prefix).'}),
   milestone: Flags.string({description: 'Only records of this milestone (id or prefix).'}),
   archived: Flags.boolean({description: 'List archived records instead.'}),

@@ -4,7 +4,7 @@
  */
 import path from 'node:path'
 import type {Hook} from '@oclif/core'
-import {drainLog, findWorkspaceRoot, LAYOUT, loadSettings, writeLog} from '@psp/core'
+import {drainLog, findWorkspaceRoot, LAYOUT, readLogSettings, writeLog} from '@psp/core'
 import {exitCodeOf} from '../errors.js'
 import {runContext} from '../run-context.js'
 
@@ -12,13 +12,8 @@ const hook: Hook.Finally = async function (options) {
   const root = runContext.root ?? findWorkspaceRoot(process.cwd())
   if (root === undefined) return
   try {
-    let settings
-    try {
-      settings = loadSettings(root)
-    } catch {
-      settings = undefined
-    }
-    const level = runContext.logLevel ?? process.env['PSP_LOG_LEVEL'] ?? settings?.log.level ?? 'info'
+    const settings = readLogSettings(root)
+    const level = runContext.logLevel ?? process.env['PSP_LOG_LEVEL'] ?? settings.level
     const exit = options.error === undefined ? Number(process.exitCode ?? 0) : exitCodeOf(options.error)
     const entries = drainLog()
     entries.push({
@@ -33,8 +28,8 @@ const hook: Hook.Finally = async function (options) {
     await writeLog({
       file: path.join(root, ...LAYOUT.logs.split('/'), 'psp.log'),
       level,
-      maxBytes: settings?.log.max_bytes ?? 1024 * 1024,
-      keep: settings?.log.keep ?? 3,
+      maxBytes: settings.max_bytes,
+      keep: settings.keep,
       entries,
     })
   } catch {

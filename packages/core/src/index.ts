@@ -30,7 +30,7 @@ export {editFrontmatter, locateKeys, renderFrontmatter} from './markdown/frontma
 export type {FieldChanges} from './markdown/frontmatter-edit.js'
 export {BUILTIN_TYPES, loadBuiltinSchema, registerType, SchemaRegistry} from './schemas.js'
 export type {JsonSchema, TypeInfo} from './schemas.js'
-export {defaultSettings, loadSettings, SETTINGS_PATH, withDefaults} from './settings.js'
+export {defaultSettings, loadSettings, readLogSettings, SETTINGS_PATH, withDefaults} from './settings.js'
 export type {Settings} from './settings.js'
 export {changesFor, DocumentStore, isArchivedPath, listDocumentFiles, loadSnapshot, readDocument} from './store.js'
 export type {CreateOptions, EditOperations, RecordFilter, Snapshot, WriteResult} from './store.js'

@@ -74,6 +74,25 @@ export function withDefaults(raw: Raw, fallbackName: string): Settings {
 }
 
 /**
+ * The log settings only, read without schema validation: the run log must be written even when
+ * settings.yaml is broken (that is when it matters most), and cheaply, after every command.
+ */
+export function readLogSettings(root: string): Settings['log'] {
+  const d = defaultSettings().log
+  try {
+    const raw = parseYamlData(fs.readFileSync(path.join(root, SETTINGS_PATH), 'utf8')) as Raw | null
+    const log = raw?.log ?? {}
+    return {
+      level: typeof log.level === 'string' ? log.level : d.level,
+      max_bytes: typeof log.max_bytes === 'number' ? log.max_bytes : d.max_bytes,
+      keep: typeof log.keep === 'number' ? log.keep : d.keep,
+    }
+  } catch {
+    return d
+  }
+}
+
+/**
  * Reads and validates config/settings.yaml under `root`. Problems are reported with the line
  * of the offending key.
  */

@@ -233,7 +233,8 @@ export class DocumentStore {
     const rel = this.pathFor(type, id, title, data)
     const text = renderNewDocument(data, options.body ?? '')
     const parsed = parseDocumentText(text, rel)
-    this.assertValid(parsed)
+    // The file does not exist yet: point problems at the field, not at a path and line.
+    this.assertValid(parsed, false)
     createFileExclusive(this.ws.resolve(rel), text, rel)
     this.remember(parsed.record)
     return {record: parsed.record, changed: true}
@@ -321,19 +322,14 @@ export class DocumentStore {
     return checkDocument(this.ws, parsed, this.load().records)
   }
 
-  private assertValid(parsed: ParsedDocument): void {
+  private assertValid(parsed: ParsedDocument, located = true): void {
     const problems = this.check(parsed)
     const first = problems[0]
     if (first) {
       const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''
       const ErrorClass = first.code === 'CYCLE' || first.code === 'DUPLICATE_ID' ? ConflictError : InvalidDocumentError
-      throw new ErrorClass(`${first.message}${more}`, {
-        path: first.path,
-        line: first.line,
-        col: first.col,
-        field: first.field,
-        data: {problems},
-      })
+      const where = located ? {path: first.path, line: first.line, col: first.col} : {}
+      throw new ErrorClass(`${first.message}${more}`, {...where, field: first.field, data: {problems}})
     }
   }
 

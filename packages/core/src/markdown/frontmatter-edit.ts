@@ -4,9 +4,17 @@
  * flow styles elsewhere), so instead we read each top-level pair's source range and splice in a
  * freshly rendered `key: value` for just that pair, keeping its quoting and list style.
  */
-import {Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar} from 'yaml'
+import {createRequire} from 'node:module'
 import type {Node, Pair} from 'yaml'
 import {InvalidDocumentError} from '../errors.js'
+
+// `yaml` costs ~28 ms to import; only edits and error locations need it, so it loads on first use.
+const require = createRequire(import.meta.url)
+let yamlModule: typeof import('yaml') | undefined
+function yaml(): typeof import('yaml') {
+  yamlModule ??= require('yaml') as typeof import('yaml')
+  return yamlModule
+}
 
 /** One change to a top-level field: a new value, or `undefined` to remove the field. */
 export type FieldChanges = Record<string, unknown>
@@ -30,6 +38,7 @@ function lineEnd(text: string, offset: number): number {
 }
 
 function spansOf(inner: string): PairSpan[] {
+  const {isMap, isPair, isScalar, parseDocument} = yaml()
   const doc = parseDocument(inner, {keepSourceTokens: false, uniqueKeys: true})
   if (doc.errors.length > 0) throw new InvalidDocumentError(`invalid YAML: ${doc.errors[0]?.message ?? ''}`)
   const contents = doc.contents
@@ -61,6 +70,7 @@ function spansOf(inner: string): PairSpan[] {
  * `inner` is the block the old pair was read from, used to see how its list items were indented.
  */
 function renderPair(key: string, value: unknown, old: Pair | undefined, eol: string, inner = ''): string {
+  const {Document, isMap, isScalar, isSeq, Scalar} = yaml()
   const doc = new Document({[key]: value})
   const root = doc.contents
   const pair = isMap(root) ? root.items[0] : undefined
@@ -140,6 +150,7 @@ export function renderFrontmatter(data: Record<string, unknown>, eol: '\n' | '\r
  * to the block's first line. Used to point diagnostics at the offending key.
  */
 export function locateKeys(inner: string): Map<string, {line: number; col: number}> {
+  const {isMap, isScalar, LineCounter, parseDocument} = yaml()
   const counter = new LineCounter()
   const doc = parseDocument(inner, {lineCounter: counter, uniqueKeys: false})
   const found = new Map<string, {line: number; col: number}>()

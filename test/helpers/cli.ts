@@ -1,0 +1,123 @@
+/**
+ * Runs the built CLI (bin/run.js) as a subprocess, the way a user or a script would, and makes
+ * throw-away workspaces in temporary folders.
+ */
+import {spawn, spawnSync} from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
+export const BIN = path.join(REPO_ROOT, 'bin', 'run.js')
+
+export interface RunResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export interface RunOptions {
+  cwd: string
+  env?: Record<string, string | undefined>
+  input?: string
+  timeoutMs?: number
+}
+
+/** Environment for spawned CLIs: production mode (oclif reads dist/), no colour, no update checks. */
+export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    NO_COLOR: '1',
+    PSP_DEBUG: undefined,
+    PSP_LOG_LEVEL: undefined,
+    ...extra,
+  }
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k]
+  return env
+}
+
+/** Runs `psp <args>` synchronously. */
+export function psp(args: string[], options: RunOptions): RunResult {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: cliEnv(options.env),
+    input: options.input ?? '',
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+    maxBuffer: 256 * 1024 * 1024,
+  })
+  if (result.error) throw result.error
+  return {code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr}
+}
+
+/** Runs `psp <args>` without blocking (for concurrency tests). */
+export function pspAsync(args: string[], options: RunOptions): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {cwd: options.cwd, env: cliEnv(options.env)})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code: code ?? -1, stdout, stderr}))
+    child.stdin.end(options.input ?? '')
+  })
+}
+
+/** A new empty temporary folder (removed by `cleanup`). */
+export function tempDir(prefix = 'psp-test-'): string {
+  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)))
+}
+
+export function cleanup(dir: string): void {
+  fs.rmSync(dir, {recursive: true, force: true})
+}
+
+/** Runs the real git CLI in `cwd` and returns its stdout (throws on failure). */
+export function git(args: string[], cwd: string): string {
+  const result = spawnSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com'},
+  })
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`)
+  return result.stdout
+}
+
+/** A temp folder made into a workspace by `psp init` (and its first commit, when `commit`). */
+export function makeWorkspace(options: {commit?: boolean} = {}): string {
+  const dir = tempDir()
+  const result = psp(['init'], {cwd: dir})
+  if (result.code !== 0) throw new Error(`psp init failed: ${result.stderr}`)
+  if (options.commit) {
+    git(['add', '-A'], dir)
+    git(['commit', '-qm', 'init'], dir)
+  }
+  return dir
+}
+
+/** Parses the stdout of a `--json` run. */
+export function json<T = unknown>(result: RunResult): T {
+  try {
+    return JSON.parse(result.stdout) as T
+  } catch {
+    throw new Error(`not JSON (exit ${result.code}): ${result.stdout}\nstderr: ${result.stderr}`)
+  }
+}
+
+/** Every file under `dir` (except .git and data/cache) with its bytes, to prove nothing changed. */
+export function snapshotFiles(dir: string): Map<string, string> {
+  const out = new Map<string, string>()
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), {withFileTypes: true})) {
+      const child = rel === '' ? entry.name : `${rel}/${entry.name}`
+      if (child === '.git' || child === 'data/cache') continue
+      if (entry.isDirectory()) walk(child)
+      else out.set(child, fs.readFileSync(path.join(dir, child)).toString('base64'))
+    }
+  }
+  walk('')
+  return out
+}
