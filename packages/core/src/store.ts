@@ -214,8 +214,32 @@ export class DocumentStore {
     const pool = this.load().records.filter((r) => type === undefined || r.type === type)
     const byId = new Map<string, DocumentRecord>()
     for (const r of pool) if (!byId.has(r.id) || byId.get(r.id)?.archived) byId.set(r.id, r)
-    const id = resolveId(query, byId.keys(), type ?? 'record')
-    return byId.get(id) as DocumentRecord
+    try {
+      return byId.get(resolveId(query, byId.keys(), type ?? 'record')) as DocumentRecord
+    } catch (error) {
+      if (error instanceof NotFoundError) throw this.explainNotFound(query, type, error)
+      throw error
+    }
+  }
+
+  /** Adds what the user most likely needs to a not-found error: the right command, or validate. */
+  private explainNotFound(query: string, type: string | undefined, error: NotFoundError): NotFoundError {
+    let hint: string | undefined
+    if (type !== undefined) {
+      const others = this.load().records.filter((r) => r.type !== type)
+      try {
+        const id = resolveId(query, others.map((r) => r.id))
+        const other = others.find((r) => r.id === id) as DocumentRecord
+        hint = `${other.id} is a ${other.type}, not a ${type}: use psp ${other.type} …`
+      } catch {
+        // not another type's id either
+      }
+    }
+    const {unreadable} = this.load()
+    if (hint === undefined && unreadable.length > 0) {
+      hint = `${unreadable.length} document${unreadable.length > 1 ? 's' : ''} could not be read; run psp validate`
+    }
+    return hint === undefined ? error : new NotFoundError(error.message, {data: error.data, hint})
   }
 
   /** Creates a record with a fresh id, validated before anything is written. */
