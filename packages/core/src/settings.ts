@@ -3,11 +3,21 @@
  * to every key it leaves out.
  */
 import fs from 'node:fs'
+import {createRequire} from 'node:module'
 import path from 'node:path'
+import type {ValidateFunction} from 'ajv'
 import {InvalidDocumentError} from './errors.js'
 import {locateKeys} from './markdown/frontmatter-edit.js'
-import {loadBuiltinSchema, makeAjv} from './schemas.js'
 import {parseYamlData} from './yaml-data.js'
+
+const require = createRequire(import.meta.url)
+// Built from schemas/settings.json by scripts/build-validators.mjs.
+let settingsValidator: ValidateFunction | undefined
+function validateSettings(value: unknown): ValidateFunction {
+  settingsValidator ??= require('./validators/settings.cjs') as ValidateFunction
+  settingsValidator(value)
+  return settingsValidator
+}
 
 export const SETTINGS_PATH = 'config/settings.yaml'
 
@@ -100,15 +110,15 @@ export function loadSettings(root: string): Settings {
   const file = path.join(root, SETTINGS_PATH)
   const text = fs.readFileSync(file, 'utf8')
   const raw = parseYamlData(text, SETTINGS_PATH) ?? {}
-  const ajv = makeAjv()
-  const validate = ajv.compile(loadBuiltinSchema('settings'))
-  if (!validate(raw)) {
+  const validate = validateSettings(raw)
+  if (validate.errors) {
     const error = validate.errors?.[0]
     const field = error?.instancePath.slice(1).replace(/\//g, '.') || String(error?.params?.['additionalProperty'] ?? '')
     const top = field.split('.')[0] ?? ''
     const where = locateKeys(text).get(top)
-    const extra = error?.params?.['additionalProperty'] ? ` "${String(error.params['additionalProperty'])}"` : ''
-    throw new InvalidDocumentError(`${error?.message ?? 'invalid'}${extra}`, {
+    const message =
+      error?.keyword === 'additionalProperties' ? 'unknown setting (docs/configuration.md lists them all)' : (error?.message ?? 'invalid')
+    throw new InvalidDocumentError(message, {
       path: SETTINGS_PATH,
       line: where?.line,
       col: where?.col,
