@@ -113,7 +113,8 @@ export function loadSettings(root: string): Settings {
   const validate = validateSettings(raw)
   if (validate.errors) {
     const error = validate.errors?.[0]
-    const field = error?.instancePath.slice(1).replace(/\//g, '.') || String(error?.params?.['additionalProperty'] ?? '')
+    const extra = error?.params?.['additionalProperty']
+    const field = [...(error?.instancePath.split('/').slice(1) ?? []), ...(extra === undefined ? [] : [String(extra)])].join('.')
     const top = field.split('.')[0] ?? ''
     const where = locateKeys(text).get(top)
     const message =
