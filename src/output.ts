@@ -36,9 +36,18 @@ function valueOf(record: DocumentRecord, column: string): unknown {
   return record.data[column]
 }
 
+/**
+ * Control characters other than tab and line breaks, shown as `\u001b` and the like: a title such
+ * as `"\e]0;…\a"` is valid YAML, and printed raw it would drive the reader's terminal.
+ */
+export function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
 /** Space-aligned columns with a header; on a terminal the last column is cut to fit `width`. */
 export function renderTable(records: DocumentRecord[], columns: string[], width?: number): string {
-  const rows = records.map((r) => columns.map((c) => cell(valueOf(r, c))))
+  const rows = records.map((r) => columns.map((c) => visible(cell(valueOf(r, c)))))
   const header = columns.map((c) => c.toUpperCase())
   const widths = columns.map((_, i) => Math.max(header[i]?.length ?? 0, ...rows.map((r) => r[i]?.length ?? 0)))
   const line = (cells: string[]) => {
@@ -53,7 +62,7 @@ export function renderTable(records: DocumentRecord[], columns: string[], width?
 export function renderMarkdown(records: DocumentRecord[], columns: string[]): string {
   const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|')
   const lines = [`| ${columns.join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`]
-  for (const r of records) lines.push(`| ${columns.map((c) => esc(cell(valueOf(r, c)))).join(' | ')} |`)
+  for (const r of records) lines.push(`| ${columns.map((c) => esc(visible(cell(valueOf(r, c))))).join(' | ')} |`)
   return lines.join('\n') + '\n'
 }
 
@@ -84,11 +93,11 @@ export async function renderRecords(records: DocumentRecord[], format: Format, c
 
 /** A record for humans: its fields as `key: value` lines, then the body. */
 export function renderRecord(record: DocumentRecord): string {
-  const lines = [`${record.id}  ${record.title}${record.archived ? '  (archived)' : ''}`, `path: ${record.path}`]
+  const lines = [`${record.id}  ${visible(record.title)}${record.archived ? '  (archived)' : ''}`, `path: ${record.path}`]
   for (const [key, value] of Object.entries(record.data)) {
     if (key === 'id' || key === 'title') continue
-    lines.push(`${key}: ${cell(value)}`)
+    lines.push(`${visible(key)}: ${visible(cell(value))}`)
   }
-  const body = record.body.replace(/^\r?\n/, '')
+  const body = visible(record.body.replace(/^\r?\n/, ''))
   return `${lines.join('\n')}\n${body.trim() === '' ? '' : `\n${body}${body.endsWith('\n') ? '' : '\n'}`}`
 }

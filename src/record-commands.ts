@@ -24,7 +24,12 @@ export abstract class RecordAdd extends PspCommand<typeof RecordAdd> {
     const type = (this.constructor as typeof RecordAdd).type
     const store = new DocumentStore(this.workspace())
     const flags = this.flags as Record<string, unknown>
-    const fields = {...parseSets(flags['set'] as string[] | undefined), ...fieldsFromFlags(type, flags, store)}
+    const sets = parseSets(flags['set'] as string[] | undefined)
+    // The core skips these fields when creating; saying so beats silently dropping what was typed.
+    for (const key of ['id', 'type', 'title']) {
+      if (key in sets) throw new UsageError(`--set ${key} is not allowed here: ${key === 'id' ? 'psp chooses the id' : key === 'type' ? `this command adds a ${type}` : 'the title is the argument'}`, {field: key})
+    }
+    const fields = {...sets, ...fieldsFromFlags(type, flags, store)}
     if (type === 'task' && fields['status'] === undefined) fields['status'] = store.ws.settings.workflow.default
     const {record} = store.create({type, title: this.args.title as string, fields, body: flags['body'] as string | undefined})
     this.print(`Created ${record.id}  ${record.path}`)

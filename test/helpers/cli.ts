@@ -121,3 +121,41 @@ export function snapshotFiles(dir: string): Map<string, string> {
   walk('')
   return out
 }
+
+/** Runs the real git CLI in `cwd` without throwing (for commands whose exit code is the answer, such as `git check-ignore`). */
+export function gitResult(args: string[], cwd: string): RunResult {
+  const result = spawnSync('git', args, {cwd, encoding: 'utf8'})
+  if (result.error) throw result.error
+  return {code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr}
+}
+
+/** The paths whose bytes differ between two snapshots (added, removed or changed), sorted. */
+export function changedPaths(before: Map<string, string>, after: Map<string, string>): string[] {
+  const out = new Set<string>()
+  for (const [file, bytes] of before) if (after.get(file) !== bytes) out.add(file)
+  for (const file of after.keys()) if (!before.has(file)) out.add(file)
+  return [...out].sort()
+}
+
+function yamlValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(yamlValue).join(', ')}]`
+  if (typeof value !== 'string') return String(value)
+  const plain = /^[A-Za-z0-9][A-Za-z0-9 ._/-]*$/.test(value) && !/^(true|false|null|~|[-+]?(\d[\d_]*)?\.?\d*(e[-+]?\d+)?)$/i.test(value)
+  return plain && !value.endsWith(' ') ? value : JSON.stringify(value)
+}
+
+/**
+ * The text of a psp document as a person would type it: `key: value` frontmatter lines (lists in
+ * flow style, strings quoted only when YAML needs it), then the body.
+ */
+export function documentText(data: Record<string, unknown>, body = ''): string {
+  const lines = Object.entries(data).map(([key, value]) => `${key}: ${yamlValue(value)}\n`)
+  return `---\n${lines.join('')}---\n${body === '' ? '' : `\n${body}`}`
+}
+
+/** Writes a document by hand, the way a user in an editor would (folders are created as needed). */
+export function writeDocument(root: string, rel: string, data: Record<string, unknown>, body = ''): void {
+  const file = path.join(root, ...rel.split('/'))
+  fs.mkdirSync(path.dirname(file), {recursive: true})
+  fs.writeFileSync(file, documentText(data, body))
+}

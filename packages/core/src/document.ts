@@ -78,7 +78,14 @@ export function parseDocumentText(text: string, path: string, archived = false):
 /** Returns the file's text with the given fields changed, every other byte kept. */
 export function applyChanges(split: SplitDocument, changes: FieldChanges): string {
   const inner = split.text.slice(split.innerStart, split.innerEnd)
-  const edited = editFrontmatter(inner, changes, split.eol)
+  // A field set to the value it already has keeps its bytes: re-rendering it could still change
+  // spacing or quoting that the user chose.
+  const real = Object.fromEntries(
+    Object.entries(changes).filter(([key, value]) =>
+      value === undefined ? key in split.data : !(key in split.data) || !sameValue(split.data[key], value),
+    ),
+  )
+  const edited = editFrontmatter(inner, real, split.eol)
   const text = split.text.slice(0, split.innerStart) + edited + split.text.slice(split.innerEnd)
   return (split.bom ? '\uFEFF' : '') + text
 }
@@ -100,4 +107,18 @@ export function locateKey(split: SplitDocument, key: string): {line: number; col
   const pos = locateKeys(split.text.slice(split.innerStart, split.innerEnd)).get(key)
   // The block starts on the file's second line.
   return pos ? {line: pos.line + 1, col: pos.col} : {line: 1, col: 1}
+}
+
+/** True when two parsed YAML values are the same data (scalars, lists and mappings). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]))
+  }
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false
+  const keys = Object.keys(a)
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((k) => Object.hasOwn(b, k) && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  )
 }

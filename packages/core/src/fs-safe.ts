@@ -53,14 +53,14 @@ export function createFileExclusive(target: string, data: string | Uint8Array, d
 
 /**
  * Resolves a user-supplied relative path inside `root`, refusing anything that escapes it
- * (`..`, absolute paths, symlinks pointing out).
+ * (`..`, absolute paths, symlinks pointing out). Errors name `shown`: the path as the user typed it.
  */
-export function resolveInside(root: string, relative: string): string {
-  if (relative.includes('\0')) throw new UnsafeInputError(`path "${relative}" contains a NUL byte`)
+export function resolveInside(root: string, relative: string, shown = relative): string {
+  if (relative.includes('\0')) throw new UnsafeInputError(`path "${shown}" contains a NUL byte`)
   const absolute = path.resolve(root, relative)
   const rel = path.relative(root, absolute)
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new UnsafeInputError(`path "${relative}" is outside the workspace`)
+    throw new UnsafeInputError(`path "${shown}" is outside the workspace`)
   }
   let real: string
   try {
@@ -71,7 +71,7 @@ export function resolveInside(root: string, relative: string): string {
   const realRoot = fs.realpathSync(root)
   const realRel = path.relative(realRoot, real)
   if (realRel.startsWith('..') || path.isAbsolute(realRel)) {
-    throw new UnsafeInputError(`path "${relative}" leads outside the workspace through a symbolic link`)
+    throw new UnsafeInputError(`path "${shown}" leads outside the workspace through a symbolic link`)
   }
   return absolute
 }

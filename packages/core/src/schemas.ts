@@ -123,7 +123,7 @@ export class SchemaRegistry {
           name,
           source: 'workspace',
           description: String(own['description'] ?? ''),
-          schema: {$id: `https://psp.dev/schemas/workspace/${name}.json`, allOf: [{$ref: 'https://psp.dev/schemas/document.json'}, rest]},
+          schema: {$id: `https://psp.dev/schemas/workspace/${name}.json`, type: 'object', allOf: [{$ref: 'https://psp.dev/schemas/document.json'}, rest]},
           files: [rel],
         })
       }

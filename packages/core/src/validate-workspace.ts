@@ -23,7 +23,7 @@ export function expandPaths(ws: Workspace, cwd: string, inputs: string[]): strin
   const all = listDocumentFiles(ws)
   const out = new Set<string>()
   for (const input of inputs) {
-    const absolute = resolveInside(ws.root, path.relative(ws.root, path.resolve(cwd, input)))
+    const absolute = resolveInside(ws.root, path.relative(ws.root, path.resolve(cwd, input)), input)
     if (!fs.existsSync(absolute)) throw new NotFoundError(`no such file or folder: ${input}`, {path: input})
     const rel = toPosixRelative(ws.root, absolute)
     if (fs.statSync(absolute).isDirectory()) {
@@ -124,21 +124,29 @@ export function validateWorkspace(ws: Workspace, files?: string[]): ValidationRe
   }
   const byId = new Map<string, DocumentRecord>()
   const firstDoc = new Map<string, ParsedDocument>()
+  const sharing = new Map<string, ParsedDocument[]>()
   for (const doc of parsed) {
     const {record} = doc
-    const earlier = firstDoc.get(record.id)
-    if (earlier === undefined) {
+    sharing.set(record.id, [...(sharing.get(record.id) ?? []), doc])
+    if (!firstDoc.has(record.id)) {
       firstDoc.set(record.id, doc)
       byId.set(record.id, record)
-    } else if (wanted.has(record.path)) {
-      problems.push({
-        path: record.path,
-        ...locateKey(doc.split, 'id'),
-        field: 'id',
-        message: `duplicate id: ${record.id} is also used by ${earlier.record.path}`,
-        code: 'DUPLICATE_ID',
-      })
     }
+  }
+  const duplicate = (doc: ParsedDocument, other: ParsedDocument) =>
+    problems.push({
+      path: doc.record.path,
+      ...locateKey(doc.split, 'id'),
+      field: 'id',
+      message: `duplicate id: ${doc.record.id} is also used by ${other.record.path}`,
+      code: 'DUPLICATE_ID',
+    })
+  for (const docs of sharing.values()) {
+    const [first, ...later] = docs as [ParsedDocument, ...ParsedDocument[]]
+    const reported = later.filter((doc) => wanted.has(doc.record.path))
+    for (const doc of reported) duplicate(doc, first)
+    // Checking only the first file of a duplicated id must still find the duplicate.
+    if (later.length > 0 && reported.length === 0 && wanted.has(first.record.path)) duplicate(first, later[0] as ParsedDocument)
   }
   for (const doc of parsed) {
     if (!wanted.has(doc.record.path)) continue
@@ -154,9 +162,12 @@ export function validateWorkspace(ws: Workspace, files?: string[]): ValidationRe
     }
   }
   for (const component of cycles(deps)) {
-    const walk = walkCycle(component, deps)
-    const doc = firstDoc.get(walk[0] as string)
-    if (!doc || !wanted.has(doc.record.path)) continue
+    // Reported once, on the cycle's first member among the files asked for.
+    const start = component.find((id) => wanted.has(firstDoc.get(id)?.record.path ?? ''))
+    if (start === undefined) continue
+    const walk = walkCycle([start, ...component.filter((id) => id !== start)], deps)
+    const doc = firstDoc.get(start)
+    if (!doc) continue
     problems.push({
       path: doc.record.path,
       ...locateKey(doc.split, 'depends_on'),

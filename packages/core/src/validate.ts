@@ -80,9 +80,13 @@ export function schemaProblems(ws: Workspace, doc: ParsedDocument): Problem[] {
   if (validate(record.data)) return []
   const seen = new Set<string>()
   const problems: Problem[] = []
-  for (const error of validate.errors ?? []) {
+  const errors = validate.errors ?? []
+  // A value of the wrong type fails its enum, format and length rules too: say only the type.
+  const wrongType = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath))
+  for (const error of errors) {
     // `if`/`allOf` wrappers only repeat what the errors under them already say.
     if (error.keyword === 'if' || error.keyword === 'allOf') continue
+    if (error.keyword !== 'type' && wrongType.has(error.instancePath)) continue
     const field = fieldName(error)
     const message = describe(error, valueAt(record.data, error.instancePath))
     const key = `${field}\0${message}`

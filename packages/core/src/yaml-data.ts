@@ -2,8 +2,11 @@
  * Plain-data YAML parsing for config files: js-yaml 4 with CORE_SCHEMA (YAML 1.2 core types, no
  * custom tags, no dates turned into objects), duplicate keys refused, errors with line/column.
  */
+import {createRequire} from 'node:module'
 import jsYaml from 'js-yaml'
 import {InvalidDocumentError, UnsafeInputError, UsageError} from './errors.js'
+
+const require = createRequire(import.meta.url)
 
 /** Parses YAML text as data. `path` is only used in error locations. */
 export function parseYamlData(text: string, path?: string): unknown {
@@ -36,7 +39,21 @@ export function parseFieldValue(raw: string): unknown {
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return raw
   if (value === undefined) return raw
+  // YAML would drop `# …` as a comment (`Issue #42` → `Issue`); on a command line it is text.
+  if (hasComment(raw)) return raw
   return value
+}
+
+/** True when YAML text holds a comment anywhere. */
+function hasComment(raw: string): boolean {
+  if (!raw.includes('#')) return false
+  const {isNode, parseDocument, visit} = require('yaml') as typeof import('yaml')
+  const doc = parseDocument(raw)
+  let found = Boolean(doc.comment || doc.commentBefore)
+  visit(doc, (_key, node) => {
+    if (isNode(node) && (node.comment || node.commentBefore)) found = true
+  })
+  return found
 }
 
 /** Splits `key=value`, refusing a missing `=` or an empty key. */

@@ -65,12 +65,63 @@ function spansOf(inner: string): PairSpan[] {
   return spans
 }
 
+/** Strings js-yaml (which reads frontmatter) takes for numbers, though YAML 1.2's core schema does not. */
+const JS_YAML_NUMBER = /^[-+]?0(?:b[01]+|x[0-9a-fA-F]+|o[0-7]+)$/
+
+const RENDER_OPTIONS = {lineWidth: 0, flowCollectionPadding: false}
+
+/** Quotes the strings (values and keys) that the parser would otherwise read as numbers. */
+function quoteNumberLike(doc: import('yaml').Document): void {
+  const {Scalar, visit} = yaml()
+  visit(doc, {
+    Scalar(_, node) {
+      const plain = node.type === undefined || node.type === Scalar.PLAIN
+      if (plain && typeof node.value === 'string' && JS_YAML_NUMBER.test(node.value)) node.type = Scalar.QUOTE_DOUBLE
+    },
+  })
+}
+
+/** The scalar style psp's renderer picks by itself for a string value. */
+function defaultStyle(value: string): string {
+  const {Document, Scalar} = yaml()
+  const doc = new Document({k: value})
+  quoteNumberLike(doc)
+  const first = doc.toString(RENDER_OPTIONS)[3]
+  if (first === '"') return Scalar.QUOTE_DOUBLE
+  if (first === "'") return Scalar.QUOTE_SINGLE
+  return first === '|' ? Scalar.BLOCK_LITERAL : first === '>' ? Scalar.BLOCK_FOLDED : Scalar.PLAIN
+}
+
+/**
+ * The comment at the end of a pair's key line. The parser keeps it as the value's comment when
+ * the value starts on that line, but as the value's `commentBefore` when it starts below (a block
+ * collection), so read that one from the line itself.
+ */
+function lineComment(old: Pair, inner: string): string | undefined {
+  const {isCollection, isScalar} = yaml()
+  const keyEnd = (old.key as Node | null)?.range?.[1]
+  const own = keyEnd === undefined ? null : /^[^\S\r\n]*:[^\S\r\n]+#([^\r\n]*)/.exec(inner.slice(keyEnd, lineEnd(inner, keyEnd)))
+  if (own) return own[1]
+  const value = old.value as Node | null
+  if (isScalar(value) || (isCollection(value) && value.flow)) return value.comment ?? undefined
+  return undefined
+}
+
+/** The blanks the user put before the comment at the end of the key's line (at least one). */
+function commentGap(old: Pair, inner: string, comment: string): string {
+  const keyStart = (old.key as Node | null)?.range?.[0]
+  if (keyStart === undefined) return ' '
+  const line = inner.slice(keyStart, lineEnd(inner, keyStart)).replace(/\r?\n$/, '')
+  const at = line.lastIndexOf(`#${comment}`)
+  return (at === -1 ? '' : /[^\S\r\n]*$/.exec(line.slice(0, at))?.[0]) || ' '
+}
+
 /**
  * Renders `key: value` lines in the style of the pair it replaces (quotes, flow or block lists).
  * `inner` is the block the old pair was read from, used to see how its list items were indented.
  */
 function renderPair(key: string, value: unknown, old: Pair | undefined, eol: string, inner = ''): string {
-  const {Document, isMap, isScalar, isSeq, Scalar} = yaml()
+  const {Document, isCollection, isMap, isScalar, isSeq, Scalar} = yaml()
   const doc = new Document({[key]: value})
   const root = doc.contents
   const pair = isMap(root) ? root.items[0] : undefined
@@ -79,9 +130,13 @@ function renderPair(key: string, value: unknown, old: Pair | undefined, eol: str
   let indentSeq = true
   if (isScalar(node) && typeof value === 'string' && isScalar(oldValue)) {
     const type = oldValue.type
-    if (type === Scalar.QUOTE_DOUBLE || type === Scalar.QUOTE_SINGLE || type === Scalar.PLAIN) node.type = type
+    // Keep a style the user chose; one the renderer would have picked anyway says nothing (and
+    // keeping it would stop an edit and its reversal from giving back the original bytes).
+    const chosen = typeof oldValue.value === 'string' && defaultStyle(oldValue.value) !== type
+    if (chosen && (type === Scalar.PLAIN || type === Scalar.QUOTE_DOUBLE || type === Scalar.QUOTE_SINGLE)) node.type = type
   } else if (isSeq(node)) {
-    if (isSeq(oldValue) && !oldValue.flow) {
+    // An empty list can only be written `[]`, and `key:\n[]` is not valid YAML.
+    if (isSeq(oldValue) && !oldValue.flow && node.items.length > 0) {
       node.flow = false
       // `key:\n- a` (dash at the key's column) versus `key:\n  - a`: keep whichever was written.
       const first = oldValue.items[0] as Node | undefined
@@ -95,11 +150,28 @@ function renderPair(key: string, value: unknown, old: Pair | undefined, eol: str
       node.flow = true
     }
   }
-  // A comment at the end of the value's line belongs to the user, not to the old value.
-  const comment = oldValue?.comment
-  if (node && comment && (isScalar(node) || (isSeq(node) && node.flow))) node.comment = comment
-  const text = doc.toString({lineWidth: 0, indentSeq, flowCollectionPadding: false})
+  quoteNumberLike(doc)
+  const options = {...RENDER_OPTIONS, indentSeq}
+  let text = doc.toString(options)
+  // A comment at the end of the key's line belongs to the user, not to the old value: it stays
+  // at the end of that line (after `key:` when the new value is a block).
+  const comment = old === undefined ? undefined : lineComment(old, inner)
+  if (comment && (isScalar(node) || isCollection(node))) {
+    const nl = text.indexOf('\n')
+    const first = text.slice(0, nl)
+    if (nl === text.length - 1 || /:$|: [|>][-+0-9]*$/.test(first)) {
+      text = `${first}${commentGap(old as Pair, inner, comment)}#${comment}${text.slice(nl)}`
+    } else {
+      node.comment = comment
+      text = doc.toString(options)
+    }
+  }
   return eol === '\n' ? text : text.replace(/\n/g, eol)
+}
+
+/** Indents every non-empty line of rendered pair text by `columns` spaces. */
+function indent(text: string, columns: number): string {
+  return columns === 0 ? text : text.replace(/^(?!$)/gm, ' '.repeat(columns))
 }
 
 /**
@@ -117,11 +189,10 @@ export function editFrontmatter(inner: string, changes: FieldChanges, eol: '\n' 
       continue
     }
     if (span) {
-      let text = renderPair(key, value, span.pair, eol, inner)
-      if (span.keyColumn > 0) text = text.replace(/^/gm, ' '.repeat(span.keyColumn))
-      edits.push({start: span.start, end: span.end, text})
+      edits.push({start: span.start, end: span.end, text: indent(renderPair(key, value, span.pair, eol, inner), span.keyColumn)})
     } else {
-      appended.push(renderPair(key, value, undefined, eol))
+      // A new key goes at the column of the others (a top-level mapping may be indented).
+      appended.push(indent(renderPair(key, value, undefined, eol), spans[0]?.keyColumn ?? 0))
     }
   }
   let out = inner

@@ -56,7 +56,7 @@ function parseYaml(source: string): Record<string, unknown> {
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidDocumentError('frontmatter must be a mapping of keys to values', {line: 2, col: 1})
   }
-  assertBounded(value)
+  assertBounded(value, source)
   return value as Record<string, unknown>
 }
 
@@ -74,8 +74,13 @@ const ENGINES = {
   toml: refuse('toml'),
 }
 
-/** Walks a parsed value, counting nodes, so that an alias bomb fails fast instead of exploding later. */
-function assertBounded(value: object): void {
+/**
+ * Walks a parsed value, counting nodes, so that an alias bomb fails fast instead of exploding
+ * later. Also refuses YAML 1.1 merge keys (`<<`): CORE_SCHEMA reads them as a plain key named
+ * `<<`, while YAML 1.1 tools (gray-matter's own js-yaml 3, many editors) merge them into the
+ * mapping, so the same file would hold different data for psp and for every other tool.
+ */
+function assertBounded(value: object, source: string): void {
   let budget = MAX_FRONTMATTER_NODES
   const stack: unknown[] = [value]
   while (stack.length > 0) {
@@ -87,9 +92,119 @@ function assertBounded(value: object): void {
       )
     }
     if (node !== null && typeof node === 'object') {
+      if (!Array.isArray(node) && Object.hasOwn(node, '<<')) throw mergeKeyError(source)
       for (const child of Object.values(node)) stack.push(child)
     }
   }
+}
+
+function mergeKeyError(source: string): UnsafeInputError {
+  const lines = source.split('\n')
+  const index = lines.findIndex((l) => /(?:^|[\s{,])(?:<<|"<<"|'<<')\s*:/.test(l))
+  const line = index === -1 ? 2 : index + 1
+  const col = index === -1 ? 1 : (lines[index] as string).indexOf('<<') + 1
+  const field = index === -1 ? undefined : ownerKey(lines, index)
+  return new UnsafeInputError(
+    'merge key "<<" is refused: frontmatter is plain data, and YAML 1.1 tools would merge it where psp does not',
+    {line, col, field},
+  )
+}
+
+/** The top-level key a frontmatter line starts with (`key:` at column 0), if any. */
+function keyOfLine(line: string): string | undefined {
+  return /^([A-Za-z_][\w.-]*)[^\S\r\n]*:(?:\s|$)/.exec(line)?.[1]
+}
+
+/**
+ * The top-level field a line (0-based index into the file's lines) belongs to: its own key, or
+ * for an indented line the nearest key above it. Undefined for the `---` line and for lines at
+ * column 0 that are not `key:` lines.
+ */
+function ownerKey(lines: string[], index: number): string | undefined {
+  const own = keyOfLine(lines[index] ?? '')
+  if (own !== undefined || index < 1 || !/^\s/.test(lines[index] ?? '')) return own
+  for (let i = index - 1; i >= 1; i--) {
+    const line = lines[i] as string
+    const key = keyOfLine(line)
+    if (key !== undefined) return key
+    if (!/^(\s|#|\r?$)/.test(line)) return undefined
+  }
+  return undefined
+}
+
+/**
+ * The 0-based column where a line's value opens a quote, `[` or `{` that the line never closes,
+ * or undefined. Used to point an "end of stream" YAML error back at the line that caused it.
+ */
+function unclosedOpener(line: string): number | undefined {
+  const lead = /^\s*(?:-\s+)*(?:[^\s#'"[{][^#]*?:\s+)?(?=["'[{])/.exec(line)
+  if (lead === null) return undefined
+  const col = lead[0].length
+  const rest = line.slice(col).replace(/\r$/, '')
+  if (rest.startsWith('"')) return /^"(?:[^"\\]|\\.)*"/.test(rest) ? undefined : col
+  if (rest.startsWith("'")) return /^'(?:[^']|'')*'/.test(rest) ? undefined : col
+  let depth = 0
+  let quote: string | undefined
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i] as string
+    if (quote !== undefined) {
+      if (c === '\\' && quote === '"') i++
+      else if (c === quote) quote = undefined
+    } else if (c === '"' || c === "'") quote = c
+    else if (c === '[' || c === '{') depth++
+    else if (c === ']' || c === '}') depth--
+    else if (c === '#' && /\s/.test(rest[i - 1] ?? '')) break
+    if (depth === 0 && quote === undefined) return undefined
+  }
+  return col
+}
+
+/**
+ * Where a YAML syntax error really is, and the field it is in. js-yaml notices an unclosed quote
+ * or flow collection only where the stream ends or the next key begins, so such errors move back
+ * to the line that opened it. `line` is 1-based; `lines` are the file's lines; `last` is the
+ * 1-based line of the closing `---`.
+ */
+function locateYamlError(
+  reason: string,
+  at: {line: number; col?: number},
+  lines: string[],
+  last: number,
+): {line: number; col?: number; field?: string; opener?: string} {
+  let where: {line: number; col?: number; opener?: string} = at
+  if (/non-printable characters/.test(reason)) {
+    // js-yaml reports where the scalar ends; the character itself is easy to find.
+    for (let i = 1; i < last - 1; i++) {
+      // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+      const col = (lines[i] as string).search(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/)
+      if (col !== -1) {
+        where = {line: i + 1, col: col + 1}
+        break
+      }
+    }
+  }
+  if (/end of the stream within|missed comma between flow collection entries/.test(reason)) {
+    for (let i = Math.min(at.line, last) - 1; i >= 1; i--) {
+      const col = unclosedOpener(lines[i] as string)
+      if (col !== undefined) {
+        where = {line: i + 1, col: col + 1, opener: (lines[i] as string)[col]}
+        break
+      }
+    }
+  }
+  const field = where.line >= 2 && where.line < last ? ownerKey(lines, where.line - 1) : undefined
+  return field === undefined ? where : {...where, field}
+}
+
+/**
+ * Where an error js-yaml gives no position for is: a second document, which can only start after
+ * a `...` line (a `---` line would close the frontmatter), else the first line of the block.
+ */
+function unmarked(reason: string, lines: string[], last: number): {line: number; col: number; opener?: string} {
+  const end = /more than one document|single document/.test(reason)
+    ? lines.findIndex((l, i) => i > 0 && i < last && /^\.\.\.[^\S\r\n]*\r?$/.test(l))
+    : -1
+  return {line: end === -1 ? 2 : end + 1, col: 1}
 }
 
 /** Finds the first line of the text holding a U+FFFD produced by decoding invalid UTF-8. */
@@ -104,6 +219,10 @@ function lineOf(text: string, offset: number): number {
  * trouble starts.
  */
 export function decodeDocument(bytes: Uint8Array): string {
+  // What Windows PowerShell 5 writes with `>` and Notepad with "Unicode": not binary, just not UTF-8.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new InvalidDocumentError('UTF-16 text: psp documents must be saved as UTF-8', {line: 1, col: 1})
+  }
   const nul = bytes.indexOf(0)
   if (nul !== -1) {
     throw new InvalidDocumentError('binary file (contains NUL bytes), not a Markdown document', {
@@ -141,23 +260,25 @@ export function splitDocument(input: string): SplitDocument {
       {line: 1, col: 4},
     )
   }
-  let file: GrayMatterFile
-  try {
-    file = matter()(text, options)
-  } catch (error) {
-    throw translate(error)
-  }
-  const firstEol = text.indexOf('\n')
-  const eol = text[firstEol - 1] === '\r' ? '\r\n' : '\n'
-  const innerStart = firstEol + 1
-  const matterStart = 3 + language.raw.length
-  const closeAt = matterStart + file.matter.length
-  if (text.slice(closeAt, closeAt + 4) !== '\n---') {
+  // Without a closing line gray-matter parses the whole body as YAML: say what is really wrong.
+  if (text.indexOf('\n---', 3 + language.raw.length) === -1) {
     throw new InvalidDocumentError('frontmatter is not closed: no line holding only --- after the first one', {
       line: 1,
       col: 1,
     })
   }
+  const matterStart = 3 + language.raw.length
+  // Where gray-matter will find the closing line (found the same way).
+  const closeAt = text.indexOf('\n---', matterStart)
+  let file: GrayMatterFile
+  try {
+    file = matter()(text, options)
+  } catch (error) {
+    throw translate(error, text, lineOf(text, closeAt + 1))
+  }
+  const firstEol = text.indexOf('\n')
+  const eol = text[firstEol - 1] === '\r' ? '\r\n' : '\n'
+  const innerStart = firstEol + 1
   const innerEnd = closeAt + 1
   const rest = text.slice(innerEnd + 3)
   const closing = /^[^\S\r\n]*(\r?\n|$)/.exec(rest)
@@ -167,7 +288,8 @@ export function splitDocument(input: string): SplitDocument {
   return {text, bom, eol, innerStart, innerEnd, bodyStart: innerEnd + 3 + closing[0].length, data: file.data}
 }
 
-function translate(error: unknown): Error {
+/** Turns what the parsers throw into located psp errors; `last` is the line of the closing `---`. */
+function translate(error: unknown, text: string, last: number): Error {
   if (error instanceof InvalidDocumentError || error instanceof UnsafeInputError) return error
   if (error instanceof RefusedEngineError) {
     return new UnsafeInputError(`frontmatter language "${error.message}" is refused: psp reads YAML frontmatter only`, {
@@ -178,12 +300,25 @@ function translate(error: unknown): Error {
   if (error instanceof jsYaml.YAMLException) {
     const mark = error.mark as {line: number; column: number} | undefined
     const reason = error.reason ?? error.message
-    const where = mark === undefined ? {line: 2} : {line: mark.line + 1, col: mark.column + 1}
+    const lines = text.split('\n')
+    const where =
+      mark === undefined
+        ? unmarked(reason, lines, last)
+        : locateYamlError(reason, {line: mark.line + 1, col: mark.column + 1}, lines, last)
     if (/unknown tag/.test(reason)) {
-      const tag = /!<?([^>\s]*)>?/.exec(reason)?.[1] ?? ''
-      return new UnsafeInputError(`YAML tag ${tag.startsWith('!') ? tag : `!${tag}`} is refused: frontmatter is plain data`, where)
+      const tag = /!<([^>\s]*)>/.exec(reason)?.[1] ?? ''
+      // js-yaml reports the end of the tagged node; point at the tag itself, spelled as written.
+      const written = tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice(18)}` : tag.startsWith('!') ? tag : `!${tag}`
+      const spellings = [`!<${tag}>`, written]
+      const buffer = (error.mark as {buffer?: string} | undefined)?.buffer ?? ''
+      const before = buffer.slice(0, (error.mark as {position?: number} | undefined)?.position ?? 0)
+      const found = spellings.map((s) => ({s, at: before.lastIndexOf(s)})).find((f) => f.at !== -1)
+      const at = found === undefined ? where : {line: lineOf(buffer, found.at), col: found.at - buffer.lastIndexOf('\n', found.at - 1)}
+      return new UnsafeInputError(`YAML tag ${found?.s ?? written} is refused: frontmatter is plain data`, locateYamlError(reason, at, lines, last))
     }
-    return new InvalidDocumentError(`invalid YAML: ${reason}`, where)
+    const {opener, ...location} = where
+    const what = opener === undefined ? reason : `${opener} is never closed (${reason})`
+    return new InvalidDocumentError(`invalid YAML: ${what}`, location)
   }
   if (error instanceof Error && /engine ".*" is not registered/.test(error.message)) {
     return new UnsafeInputError('frontmatter language is refused: psp reads YAML frontmatter only', {line: 1, col: 4})

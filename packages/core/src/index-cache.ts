@@ -1,0 +1,139 @@
+/**
+ * The document index: parsed frontmatter of every document, cached under data/cache/index/ and
+ * validated by file stat, so a warm command reads a few cache files plus one stat per document
+ * instead of parsing every file. One shard per folder keeps an edit from rewriting the whole
+ * index (a 50,000-document workspace has ~100 folders of tasks). The cache is disposable: a
+ * missing, corrupt or foreign shard is rebuilt, and deleting data/cache/ loses nothing.
+ */
+import {createHash} from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import type {DocumentRecord} from './document.js'
+import {writeFileAtomic} from './fs-safe.js'
+import type {Problem} from './validate.js'
+
+/** Bump when the shard format or what parsing produces changes. */
+export const INDEX_FORMAT = 1
+
+/** One document file as the index knows it: its stat, and either its record or why it failed. */
+export interface IndexEntry {
+  path: string
+  mtimeMs: number
+  size: number
+  /** The record without its body (read from the file on demand). */
+  record?: Omit<DocumentRecord, 'body'>
+  problem?: Problem
+}
+
+interface Shard {
+  format: number
+  key: string
+  folder: string
+  entries: IndexEntry[]
+}
+
+/** What a refresh did: for tests and `--log-level debug`. */
+export interface RefreshStats {
+  files: number
+  reparsed: number
+  removed: number
+  shardsWritten: number
+}
+
+/** A file found by the walk, with its stat. */
+export interface StatEntry {
+  path: string
+  mtimeMs: number
+  size: number
+}
+
+function shardFile(cacheDir: string, folder: string): string {
+  const hash = createHash('sha1').update(folder).digest('hex').slice(0, 16)
+  return path.join(cacheDir, `${hash}.json`)
+}
+
+function readShard(file: string, key: string, folder: string): Map<string, IndexEntry> {
+  try {
+    const shard = JSON.parse(fs.readFileSync(file, 'utf8')) as Shard
+    if (shard.format !== INDEX_FORMAT || shard.key !== key || shard.folder !== folder || !Array.isArray(shard.entries)) {
+      return new Map()
+    }
+    return new Map(shard.entries.map((e) => [e.path, e]))
+  } catch {
+    return new Map()
+  }
+}
+
+/**
+ * Brings the index up to date with the files found by the walk and returns every entry.
+ * `key` covers whatever else parsing depends on (psp version, size limit): a different key
+ * discards the shard. `parse` reads one file into an entry (record or problem).
+ */
+export function refreshIndex(
+  cacheDir: string,
+  key: string,
+  files: StatEntry[],
+  parse: (file: StatEntry) => IndexEntry,
+): {entries: IndexEntry[]; stats: RefreshStats} {
+  const byFolder = new Map<string, StatEntry[]>()
+  for (const file of files) {
+    const folder = file.path.slice(0, file.path.lastIndexOf('/'))
+    let list = byFolder.get(folder)
+    if (!list) byFolder.set(folder, (list = []))
+    list.push(file)
+  }
+  const stats: RefreshStats = {files: files.length, reparsed: 0, removed: 0, shardsWritten: 0}
+  const entries: IndexEntry[] = []
+  const live = new Set<string>()
+  for (const [folder, list] of byFolder) {
+    const file = shardFile(cacheDir, folder)
+    live.add(path.basename(file))
+    const cached = readShard(file, key, folder)
+    const listed = new Set(list.map((f) => f.path))
+    let dirty = false
+    for (const cachedPath of cached.keys()) {
+      if (!listed.has(cachedPath)) {
+        stats.removed++
+        dirty = true
+      }
+    }
+    const next: IndexEntry[] = []
+    for (const stat of list) {
+      const hit = cached.get(stat.path)
+      if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) {
+        next.push(hit)
+      } else {
+        next.push(parse(stat))
+        stats.reparsed++
+        dirty = true
+      }
+    }
+    if (dirty) {
+      writeShard(file, {format: INDEX_FORMAT, key, folder, entries: next})
+      stats.shardsWritten++
+    }
+    entries.push(...next)
+  }
+  removeStaleShards(cacheDir, live)
+  return {entries, stats}
+}
+
+function writeShard(file: string, shard: Shard): void {
+  try {
+    writeFileAtomic(file, JSON.stringify(shard))
+  } catch {
+    // A read-only checkout still works, just without a warm cache.
+  }
+}
+
+function removeStaleShards(cacheDir: string, live: Set<string>): void {
+  let names: string[]
+  try {
+    names = fs.readdirSync(cacheDir)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    if (name.endsWith('.json') && !live.has(name)) fs.rmSync(path.join(cacheDir, name), {force: true})
+  }
+}
