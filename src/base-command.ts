@@ -13,7 +13,7 @@ export abstract class PspCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true
   static override baseFlags = {
     'log-level': Flags.option({
-      description: 'Level of the log written to data/cache/logs/psp.log (default: settings, then PSP_LOG_LEVEL).',
+      description: 'Level of the log written to data/cache/logs/psp.log (default: PSP_LOG_LEVEL, then log.level in settings).',
       helpGroup: 'GLOBAL',
       options: [...LOG_LEVELS],
     })(),
@@ -22,11 +22,13 @@ export abstract class PspCommand<T extends typeof Command> extends Command {
 
   protected flags!: CommandFlags<T>
   protected args!: CommandArgs<T>
+  /** Positional arguments after flag parsing (for commands with `strict = false`). */
+  protected positionals: string[] = []
   private ws?: Workspace
 
   public override async init(): Promise<void> {
     await super.init()
-    const {args, flags} = await this.parse({
+    const {args, argv, flags} = await this.parse({
       flags: this.ctor.flags,
       baseFlags: (super.ctor as typeof PspCommand).baseFlags,
       enableJsonFlag: this.ctor.enableJsonFlag,
@@ -35,6 +37,7 @@ export abstract class PspCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as CommandFlags<T>
     this.args = args as CommandArgs<T>
+    this.positionals = argv.map(String)
     runContext.logLevel = this.flags['log-level']
   }
 

@@ -52,7 +52,7 @@ export function renderTable(records: DocumentRecord[], columns: string[], width?
   const widths = columns.map((_, i) => Math.max(header[i]?.length ?? 0, ...rows.map((r) => r[i]?.length ?? 0)))
   const line = (cells: string[]) => {
     let text = cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')
-    if (width !== undefined && text.length > width) text = `${text.slice(0, Math.max(0, width - 1))}…`
+    if (width !== undefined && width > 0 && text.length > width) text = `${text.slice(0, Math.max(0, width - 1))}…`
     return text.trimEnd()
   }
   return [line(header), ...rows.map(line)].join('\n') + '\n'

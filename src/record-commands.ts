@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import {DocumentStore, UsageError, type DocumentRecord} from '@psp/core'
+import {DocumentStore, PspError, UsageError, type DocumentRecord} from '@psp/core'
 import {PspCommand} from './base-command.js'
 import {DEFAULT_COLUMNS, recordJson, renderRecord, renderRecords, type Format} from './output.js'
 import {editFlags, editOperations, fieldsFromFlags, idArg, listFlags, parseSets, resolveRef} from './record-flags.js'
@@ -27,10 +27,9 @@ export abstract class RecordAdd extends PspCommand<typeof RecordAdd> {
     const sets = parseSets(flags['set'] as string[] | undefined)
     // The core skips these fields when creating; saying so beats silently dropping what was typed.
     for (const key of ['id', 'type', 'title']) {
-      if (key in sets) throw new UsageError(`--set ${key} is not allowed here: ${key === 'id' ? 'psp chooses the id' : key === 'type' ? `this command adds a ${type}` : 'the title is the argument'}`, {field: key})
+      if (key in sets) throw new UsageError(`cannot be set with --set: ${key === 'id' ? 'psp chooses the id' : key === 'type' ? `this command adds a ${type}` : 'the title is the argument'}`, {field: key})
     }
     const fields = {...sets, ...fieldsFromFlags(type, flags, store)}
-    if (type === 'task' && fields['status'] === undefined) fields['status'] = store.ws.settings.workflow.default
     const {record} = store.create({type, title: this.args.title as string, fields, body: flags['body'] as string | undefined})
     this.print(`Created ${record.id}  ${record.path}`)
     return recordJson(record)
@@ -103,26 +102,45 @@ export abstract class RecordEdit extends PspCommand<typeof RecordEdit> {
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
         throw new UsageError('nothing to change: pass --set key=value (or run in a terminal to edit in $EDITOR)')
       }
-      result = await store.replaceText(record.id, editInEditor(store.ws.resolve(record.path)), type)
+      const edited = editInEditor(store.ws.resolve(record.path))
+      try {
+        result = await store.replaceText(record.id, edited.text, type)
+      } catch (error) {
+        // Keep what the user typed: they can fix it and copy it back, or run edit again.
+        if (error instanceof PspError) {
+          fs.writeFileSync(edited.keep, edited.text)
+          throw withHint(error, `your edit is saved in ${edited.keep}`)
+        }
+        throw error
+      }
+      fs.rmSync(path.dirname(edited.keep), {recursive: true, force: true})
     }
     this.print(result.changed ? `Updated ${result.record.id}  ${result.record.path}` : `${result.record.id} unchanged`)
     return {...recordJson(result.record), changed: result.changed}
   }
 }
 
-/** Opens a copy of the file in $VISUAL/$EDITOR and returns what the user saved. */
-function editInEditor(file: string): string {
+/**
+ * Opens a copy of the file in $VISUAL/$EDITOR and returns what the user saved, and where to keep
+ * it should it fail validation.
+ */
+function editInEditor(file: string): {text: string; keep: string} {
   const editor = process.env['VISUAL'] || process.env['EDITOR'] || (process.platform === 'win32' ? 'notepad' : 'vi')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psp-edit-'))
   const copy = path.join(dir, path.basename(file))
   fs.copyFileSync(file, copy)
-  try {
-    const result = spawnSync(editor, [copy], {stdio: 'inherit', shell: true})
-    if (result.status !== 0) throw new UsageError(`${editor} exited with ${result.status ?? result.signal}; nothing changed`)
-    return fs.readFileSync(copy, 'utf8')
-  } finally {
+  const result = spawnSync(editor, [copy], {stdio: 'inherit', shell: true})
+  if (result.status !== 0) {
     fs.rmSync(dir, {recursive: true, force: true})
+    throw new UsageError(`${editor} exited with ${result.status ?? result.signal}; nothing changed`)
   }
+  return {text: fs.readFileSync(copy, 'utf8'), keep: copy}
+}
+
+/** The same error, with a hint added. */
+function withHint(error: PspError, hint: string): PspError {
+  const Class = error.constructor as new (message: string, options: Record<string, unknown>) => PspError
+  return new Class(error.message, {...error.location, data: error.data, hint})
 }
 
 /** The base of `<type> rm`. */

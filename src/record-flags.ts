@@ -108,19 +108,28 @@ export function editOperations(
   type: string,
 ): EditOperations {
   const refs = Object.fromEntries(Object.values(FIELD_FLAGS[type] ?? {}).filter((f) => f.ref).map((f) => [f.field, f.ref as string]))
-  const resolve = (key: string, value: unknown): unknown => {
+  // Removing a reference must work even when its target is gone (deleted with rm --force),
+  // so a value that no longer resolves is removed as typed.
+  const resolve = (key: string, value: unknown, lenient = false): unknown => {
     const ref = refs[key]
     if (!ref) return value
-    if (typeof value === 'string') return resolveRef(store, value, ref)
-    if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? resolveRef(store, v, ref) : v))
-    return value
+    const one = (v: unknown) => {
+      if (typeof v !== 'string') return v
+      if (!lenient) return resolveRef(store, v, ref)
+      try {
+        return resolveRef(store, v, ref)
+      } catch {
+        return v
+      }
+    }
+    return Array.isArray(value) ? value.map(one) : one(value)
   }
   const set = Object.fromEntries(Object.entries(parseSets(flags.set)).map(([k, v]) => [k, resolve(k, v)]))
   const lists = (items: string[] | undefined, flag: string) => {
     const out: Record<string, unknown[]> = {}
     for (const item of items ?? []) {
       const [key, raw] = splitAssignment(item, flag)
-      ;(out[key] ??= []).push(resolve(key, parseFieldValue(raw)))
+      ;(out[key] ??= []).push(resolve(key, parseFieldValue(raw), flag === '--remove'))
     }
     return out
   }

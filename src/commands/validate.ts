@@ -11,7 +11,7 @@ export default class Validate extends PspCommand<typeof Validate> {
 
   public async run() {
     const ws = this.workspace()
-    const paths = this.argv.filter((a) => !a.startsWith('-'))
+    const paths = this.positionals
     const files = paths.length > 0 ? expandPaths(ws, process.cwd(), paths) : undefined
     const report = validateWorkspace(ws, files)
     this.print(report.problems.map(formatProblem).join('\n'))

@@ -20,7 +20,8 @@ const hook: Hook.Finally = async function (options) {
       level: exit === 0 || exit === 1 ? 'info' : 'error',
       msg: 'command',
       command: options.id ?? options.argv[0] ?? '',
-      argv: options.argv,
+      // Flag names only: values (a --body, a title) are the user's data, not the log's.
+      flags: options.argv.filter((a) => a.startsWith('-')).map((a) => a.split('=')[0]),
       durationMs: Date.now() - runContext.started,
       exitCode: exit,
       ...(options.error === undefined ? {} : {error: options.error.message.split('\n')[0]}),

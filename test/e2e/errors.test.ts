@@ -30,7 +30,7 @@ describe('failing commands', () => {
       [['task', 'list', '--format', 'yaml'], /Expected --format=yaml to be one of: table, json, csv, md, ids/],
       [['task', 'edit', task.id, '--set'], /--set expects a value/],
       [['task', 'edit', task.id, '--set', 'no-equals-sign'], /--set expects key=value, got "no-equals-sign"/],
-      [['task', 'edit', task.id, '--unset', 'estimate', '--set', 'estimate=1'], /estimate is both set and unset/],
+      [['task', 'edit', task.id, '--unset', 'estimate', '--set', 'estimate=1'], /estimate: is both set and unset/],
       [['project', 'add', 'P', '--depends-on', task.id], /Nonexistent flag: --depends-on/],
       [['init', '--name'], /--name expects a value/],
     ]

@@ -49,6 +49,8 @@ interface BadCase {
   editError?: RegExp
   /** The file `task show` shows when it is another than the case's (duplicates). */
   showPath?: string
+  /** The error `task show` gives when it exits non-zero (default: not found). */
+  showError?: RegExp
   /** A file the frontmatter's code would write (in the workspace) if it were ever evaluated. */
   marker?: string
 }
@@ -94,7 +96,7 @@ const BAD: BadCase[] = [
     bytes: () => Buffer.concat([Buffer.from('---\nid: task-invalid-utf8\ntype: task\ntitle: caf'), Buffer.from([0xe9, 0x20, 0xc3, 0x28, 0xff]), Buffer.from('\n---\n')])},
   {name: 'utf16', id: 'task-utf16', parses: false, line: 1, col: 1, code: 'INVALID_DOCUMENT', message: /UTF-16/, edit: EXIT.notFound,
     bytes: () => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(frontmatter(['id: task-utf16', 'type: task', 'title: Saved by PowerShell']), 'utf16le')])},
-  {name: 'huge-20mb', id: 'task-huge', parses: false, line: 1, col: 1, code: 'UNSAFE_INPUT', message: /file is 20\.0 MiB, over the 1 MiB limit/, edit: EXIT.notFound,
+  {name: 'huge-20mb', id: 'task-huge', parses: false, line: 1, col: 1, code: 'UNSAFE_INPUT', message: /file is 20,971,515 bytes \(20\.0 MiB\), over the 1 MiB limit/, edit: EXIT.notFound,
     bytes: () => Buffer.concat([Buffer.from(frontmatter(['id: task-huge', 'type: task', 'title: Huge'])), Buffer.alloc(20 * 1024 * 1024 - 50, 'lorem ipsum\n')])},
 
   // Frontmatter that is code, or asks the YAML parser to build objects: refused, never run.
@@ -119,10 +121,11 @@ const BAD: BadCase[] = [
   {name: 'id-too-long', parses: false, line: 2, col: 1, field: 'id', code: 'UNSAFE_INPUT', message: /at most 64 characters/, edit: EXIT.notFound},
   {name: 'missing-type', id: 'task-missing-type', parses: false, line: 1, col: 1, field: 'type', code: 'INVALID_DOCUMENT', message: /required field is missing/, edit: EXIT.notFound},
   {name: 'unknown-type', id: 'task-unknown-type', parses: true, show: EXIT.notFound, line: 3, col: 1, field: 'type', code: 'SCHEMA', message: /unknown type "widget" \(known: decision, milestone, note, project, task\)/, edit: EXIT.notFound},
-  {name: 'duplicate-id-b', with: ['duplicate-id-a'], id: 'task-duplicate', showPath: 'data/tasks/duplicate-id-a.md', parses: true, line: 2, col: 1, field: 'id', code: 'DUPLICATE_ID',
-    message: /duplicate id: task-duplicate is also used by data\/tasks\/duplicate-id-a\.md/, edit: EXIT.conflict, editError: /^Error: data\/tasks\/duplicate-id-a\.md:2:1: id: duplicate id: task-duplicate is also used by data\/tasks\/duplicate-id-b\.md$/},
+  // With two live files holding one id, show and edit refuse rather than pick one of them.
+  {name: 'duplicate-id-b', with: ['duplicate-id-a'], id: 'task-duplicate', parses: true, line: 2, col: 1, field: 'id', code: 'DUPLICATE_ID',
+    message: /duplicate id: task-duplicate is also used by data\/tasks\/duplicate-id-a\.md/, show: EXIT.conflict, showError: /^Error: duplicate id: task-duplicate is used by data\/tasks\/duplicate-id-a\.md and data\/tasks\/duplicate-id-b\.md$/, edit: EXIT.conflict, editError: /^Error: duplicate id: task-duplicate is used by data\/tasks\/duplicate-id-a\.md and data\/tasks\/duplicate-id-b\.md$/},
   {name: 'duplicate-id-a', with: ['duplicate-id-b'], id: 'task-duplicate', parses: true, line: 2, col: 1, field: 'id', code: 'DUPLICATE_ID',
-    message: /duplicate id: task-duplicate is also used by data\/tasks\/duplicate-id-b\.md/, edit: EXIT.conflict},
+    message: /duplicate id: task-duplicate is also used by data\/tasks\/duplicate-id-b\.md/, show: EXIT.conflict, showError: /^Error: duplicate id: task-duplicate is used by data\/tasks\/duplicate-id-a\.md and data\/tasks\/duplicate-id-b\.md$/, edit: EXIT.conflict, editError: /^Error: duplicate id: task-duplicate is used by data\/tasks\/duplicate-id-a\.md and data\/tasks\/duplicate-id-b\.md$/},
 
   // Schema violations: the record reads, but a field is wrong.
   {name: 'wrong-type-estimate', id: 'task-wrong-estimate', parses: true, line: 6, col: 1, field: 'estimate', code: 'SCHEMA', message: /must be number, got string/, edit: EXIT.invalid},
@@ -362,7 +365,7 @@ describe('malformed input: psp validate names file, line and field; nothing is t
           expect(show.code, describeRun(['task', 'show', c.id], show)).toBe(0)
           expect(show.stdout).toContain(`path: ${c.showPath ?? rel}`)
         } else {
-          expectOneError(expect, show, describeRun(['task', 'show', c.id], show), showExit, /^Error: no task matches /)
+          expectOneError(expect, show, describeRun(['task', 'show', c.id], show), showExit, c.showError ?? /^Error: no task matches /)
         }
 
         // A write validates the whole record first, so it fails on the problem validate reported.
@@ -413,7 +416,7 @@ describe('malformed input: psp validate names file, line and field; nothing is t
       expect(list.stderr.split('\n').filter((l) => l !== ''), what).toHaveLength(1)
     }
     const listed = json<{id: string}[]>(await run(expect, ws, before, ['task', 'list', '--json'])).map((r) => r.id)
-    const readable = BAD.filter((c) => c.parses && c.show === undefined).map((c) => c.id as string)
+    const readable = BAD.filter((c) => c.parses && c.show !== EXIT.notFound).map((c) => c.id as string)
     expect([...new Set(listed)].sort()).toEqual([...new Set([...readable, 'task-support'])].sort())
     for (const c of BAD) if (c.marker !== undefined) expect(fs.existsSync(path.join(ws, c.marker)), c.marker).toBe(false)
   })

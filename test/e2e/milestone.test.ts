@@ -56,7 +56,7 @@ describe('psp milestone', () => {
       expectError(psp(['milestone', 'add', 'Bad', '--project', task.id], {cwd: ws}), 4, /no project matches/)
       expectError(psp(['milestone', 'add', 'Bad', '--due', '2027-5-1'], {cwd: ws}), 6, /due: "2027-5-1" is not a date/)
       expectError(psp(['milestone', 'edit', beta1.id, '--set', 'project=zzzzzz'], {cwd: ws}), 4, /no project matches/)
-      expectError(psp(['milestone', 'edit', beta1.id, '--set', 'id=ms-0000000000'], {cwd: ws}), 2, /id cannot be changed/)
+      expectError(psp(['milestone', 'edit', beta1.id, '--set', 'id=ms-0000000000'], {cwd: ws}), 2, /id: cannot be changed/)
       expectError(psp(['milestone', 'edit', beta1.id, '--bogus'], {cwd: ws}), 2, /Nonexistent flag: --bogus/)
       expectError(psp(['milestone', 'show', alpha.id], {cwd: ws}), 4, /no milestone matches/)
       expectJsonError(psp(['milestone', 'add', 'Bad', '--status', 'todo', '--json'], {cwd: ws}), 6, 'INVALID_DOCUMENT')

@@ -195,10 +195,12 @@ describe('the log', () => {
   }
 
   it('has one JSON line per command with the command, durationMs and exitCode', () => {
-    const {result, lines} = logged(['task', 'add', 'Logged'])
+    const {result, lines} = logged(['task', 'add', 'Logged', '--body', 'private words'])
     ok(result)
     expect(lines).toHaveLength(1)
-    expect(lines[0]).toMatchObject({command: 'task:add', exitCode: 0, durationMs: expect.any(Number), argv: ['Logged']})
+    // Flag names only: the title and the body are the user's data, not the log's.
+    expect(lines[0]).toMatchObject({command: 'task:add', exitCode: 0, durationMs: expect.any(Number), flags: ['--body']})
+    expect(JSON.stringify(lines[0])).not.toMatch(/private words|Logged/)
     expect(lines[0]?.['durationMs']).toBeGreaterThanOrEqual(0)
     const failed = unchanged(ws, () => logged(['task', 'show', 'zzzzzz']))
     expectError(failed.result, 4)

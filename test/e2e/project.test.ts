@@ -75,7 +75,7 @@ describe('psp project', () => {
       expectError(psp(['project', 'add'], {cwd: ws}), 2, /Missing 1 required arg/)
       expectError(psp(['project', 'add', 'Bad', '--set', 'id=proj-mine'], {cwd: ws}), 2, /\bid\b/)
       expectError(psp(['project', 'edit', website.id, '--set', 'due=2027-06-31'], {cwd: ws}), 6, /due: .*not a date/)
-      expectError(psp(['project', 'edit', website.id, '--set', 'type=task'], {cwd: ws}), 2, /type cannot be changed/)
+      expectError(psp(['project', 'edit', website.id, '--set', 'type=task'], {cwd: ws}), 2, /type: cannot be changed/)
       expectError(psp(['project', 'edit', website.id], {cwd: ws}), 2, /--set/)
       expectError(psp(['project', 'show', 'zzzzzz'], {cwd: ws}), 4, /no project matches "zzzzzz"/)
       // A task id is not a project id, even though it exists.

@@ -127,7 +127,7 @@ describe('task add', () => {
     ok(psp(['validate'], {cwd: ws}))
   })
 
-  it('writes the fields in the order of the spec, the default status last', () => {
+  it('writes the fields in the order of the spec, the default status right after the title', () => {
     const task = add(ws, 'task', 'Order seeds', [
       '--project', project.id.slice(5, 10),
       '--milestone', milestone.id.slice(3, 8),
@@ -137,8 +137,8 @@ describe('task add', () => {
       '--tag', 'shopping',
     ])
     expect(read(ws, task.path)).toBe(
-      `---\nid: ${task.id}\ntype: task\ntitle: Order seeds\npriority: high\nproject: ${project.id}\nmilestone: ${milestone.id}\n` +
-        'due: 2027-02-01\nestimate: 2\ntags: [shopping]\nstatus: todo\n---\n',
+      `---\nid: ${task.id}\ntype: task\ntitle: Order seeds\nstatus: todo\npriority: high\nproject: ${project.id}\nmilestone: ${milestone.id}\n` +
+        'due: 2027-02-01\nestimate: 2\ntags: [shopping]\n---\n',
     )
     ok(psp(['task', 'rm', task.id, '--force'], {cwd: ws}))
   })
@@ -222,9 +222,9 @@ describe('task edit', () => {
       [['--set', 'status=someday'], 6, /status: "someday" is not allowed/],
       [['--set', 'estimate=three'], 6, /estimate: must be number/],
       [['--set', 'due=2027-13-01'], 6, /due: .*not a date/],
-      [['--set', 'id=task-0000000000'], 2, /id cannot be changed/],
-      [['--set', 'type=project'], 2, /type cannot be changed/],
-      [['--unset', 'id'], 2, /id cannot be changed/],
+      [['--set', 'id=task-0000000000'], 2, /id: cannot be changed/],
+      [['--set', 'type=project'], 2, /type: cannot be changed/],
+      [['--unset', 'id'], 2, /id: cannot be changed/],
       [['--unset', 'title'], 2, /title cannot be removed/],
       [['--set', 'title='], 2, /title cannot be removed or empty/],
       [['--add', 'status=x'], 2, /not a list/],

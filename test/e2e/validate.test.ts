@@ -87,7 +87,7 @@ describe('psp validate', () => {
         expectError(psp(['validate', path.join(outside, 'secret.md')], {cwd: ws}), 8, /is outside the workspace/)
         expectError(psp(['validate', '../../..'], {cwd: path.join(ws, 'data', 'tasks')}), 8, /outside the workspace/)
         expectError(psp(['validate', 'data/escape.md'], {cwd: ws}), 8, /symbolic link/)
-        expectError(psp(['validate', 'data/tasks/nope.md'], {cwd: ws}), 4, /no such file or folder: data\/tasks\/nope\.md/)
+        expectError(psp(['validate', 'data/tasks/nope.md'], {cwd: ws}), 4, /data\/tasks\/nope\.md: no such file or folder/)
         expectJsonError(psp(['validate', '../outside', '--json'], {cwd: ws}), 8, 'UNSAFE_INPUT')
       })
     } finally {

@@ -85,7 +85,8 @@ export function slugify(title: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/, '')
-  return slug
+  if (slug.length <= 40) return slug
+  // Cut at a word boundary so a name never ends in half a word.
+  const cut = slug.slice(0, 41).lastIndexOf('-')
+  return cut > 0 ? slug.slice(0, cut) : slug.slice(0, 40)
 }

@@ -36,7 +36,7 @@ export interface InitOptions {
 export function settingsTemplate(name: string): string {
   const d = defaultSettings(name)
   return `# psp workspace settings. Edit freely: psp keeps your comments and key order.
-# Every key is optional; docs/configuration.md lists them all with their defaults.
+# Every key but schemaVersion is optional; docs/configuration.md lists them all with their defaults.
 schemaVersion: 1
 name: ${JSON.stringify(name)}
 

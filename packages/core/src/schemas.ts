@@ -36,7 +36,8 @@ export function makeAjv(): Ajv {
   // Loaded on demand: commands that never validate should not pay for ajv's import.
   const {Ajv: AjvClass} = require('ajv') as {Ajv: typeof Ajv}
   const addFormats = require('ajv-formats') as {default: (ajv: Ajv) => Ajv}
-  const ajv = new AjvClass({allErrors: true, strict: true, allowUnionTypes: true})
+  // strictRequired off: `required: [x]` without `properties.x` is a fine thing for a user to write.
+  const ajv = new AjvClass({allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true})
   addFormats.default(ajv)
   return ajv
 }

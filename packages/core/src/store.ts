@@ -81,10 +81,14 @@ export function readDocument(ws: Workspace, rel: string): ParsedDocument {
   return parseDocumentText(text, rel, isArchivedPath(rel))
 }
 
+/** Sizes for messages; exact bytes when rounding would hide the difference from the limit. */
 function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB`
-  if (n >= 1024) return `${(n / 1024).toFixed(n % 1024 === 0 ? 0 : 1)} KiB`
-  return `${n} bytes`
+  const unit = n >= 1024 * 1024 ? ['MiB', 1024 * 1024] as const : n >= 1024 ? ['KiB', 1024] as const : undefined
+  if (unit === undefined || n % unit[1] !== 0) {
+    const rounded = unit === undefined ? '' : ` (${(n / unit[1]).toFixed(1)} ${unit[0]})`
+    return `${n.toLocaleString('en-US')} bytes${rounded}`
+  }
+  return `${n / unit[1]} ${unit[0]}`
 }
 
 function toProblem(error: unknown, rel: string): Problem {
@@ -139,13 +143,13 @@ export interface EditOperations {
 export function changesFor(data: Record<string, unknown>, ops: EditOperations): FieldChanges {
   const changes: FieldChanges = {...ops.set}
   for (const key of ops.unset ?? []) {
-    if (key in changes) throw new UsageError(`${key} is both set and unset`, {field: key})
+    if (key in changes) throw new UsageError('is both set and unset', {field: key})
     changes[key] = undefined
   }
   const listOf = (key: string, verb: string): unknown[] => {
     const current = key in changes ? changes[key] : data[key]
     if (current === undefined || current === null) return []
-    if (!Array.isArray(current)) throw new UsageError(`cannot ${verb} ${key}: it is not a list`, {field: key})
+    if (!Array.isArray(current)) throw new UsageError(`cannot ${verb} it: it is not a list`, {field: key})
     return [...current]
   }
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
@@ -160,6 +164,9 @@ export function changesFor(data: Record<string, unknown>, ops: EditOperations): 
   }
   return changes
 }
+
+/** Types with their own `psp <type> …` commands. */
+const COMMAND_TYPES: ReadonlySet<string> = new Set(['task', 'project', 'milestone'])
 
 /** Filters of `list`: all given conditions must hold. */
 export interface RecordFilter {
@@ -212,10 +219,18 @@ export class DocumentStore {
    */
   get(query: string, type?: string): DocumentRecord {
     const pool = this.load().records.filter((r) => type === undefined || r.type === type)
-    const byId = new Map<string, DocumentRecord>()
-    for (const r of pool) if (!byId.has(r.id) || byId.get(r.id)?.archived) byId.set(r.id, r)
+    const byId = new Map<string, DocumentRecord[]>()
+    for (const r of pool) byId.set(r.id, [...(byId.get(r.id) ?? []), r])
     try {
-      return byId.get(resolveId(query, byId.keys(), type ?? 'record')) as DocumentRecord
+      const matches = byId.get(resolveId(query, byId.keys(), type ?? 'record')) as DocumentRecord[]
+      const live = matches.filter((r) => !r.archived)
+      // Two live files with one id: acting on either could be the wrong one.
+      if (live.length > 1) {
+        throw new ConflictError(`duplicate id: ${live[0]?.id} is used by ${live.map((r) => r.path).join(' and ')}`, {
+          hint: 'give one of them a new id (psp validate lists every duplicate)',
+        })
+      }
+      return live[0] ?? (matches[0] as DocumentRecord)
     } catch (error) {
       if (error instanceof NotFoundError) throw this.explainNotFound(query, type, error)
       throw error
@@ -230,7 +245,9 @@ export class DocumentStore {
       try {
         const id = resolveId(query, others.map((r) => r.id))
         const other = others.find((r) => r.id === id) as DocumentRecord
-        hint = `${other.id} is a ${other.type}, not a ${type}: use psp ${other.type} …`
+        hint = COMMAND_TYPES.has(other.type)
+          ? `${other.id} is a ${other.type}, not a ${type}: use psp ${other.type} …`
+          : `${other.id} is a ${other.type}, not a ${type}`
       } catch {
         // not another type's id either
       }
@@ -250,6 +267,8 @@ export class DocumentStore {
     const taken = new Set(this.load().records.map((r) => r.id))
     const id = newId(this.ws.prefixOf(type), (candidate) => taken.has(candidate), this.ws.settings.ids.length)
     const data: Record<string, unknown> = {id, type, title}
+    // Every task has a status; one the user did not give is the workflow's default, in its usual place.
+    if (type === 'task' && options.fields?.['status'] === undefined) data['status'] = this.ws.settings.workflow.default
     for (const [key, value] of Object.entries(options.fields ?? {})) {
       if (key === 'id' || key === 'type' || key === 'title') continue
       if (value !== undefined) data[key] = value
@@ -274,7 +293,7 @@ export class DocumentStore {
     const check = (changes: FieldChanges) => {
       for (const key of ['id', 'type'] as const) {
         if (key in changes && changes[key] !== current.data[key]) {
-          throw new UsageError(`${key} cannot be changed: it is the record's identity`, {field: key})
+          throw new UsageError("cannot be changed: it is the record's identity", {field: key})
         }
       }
       if ('title' in changes && (typeof changes['title'] !== 'string' || changes['title'] === '')) {

@@ -24,7 +24,7 @@ export function expandPaths(ws: Workspace, cwd: string, inputs: string[]): strin
   const out = new Set<string>()
   for (const input of inputs) {
     const absolute = resolveInside(ws.root, path.relative(ws.root, path.resolve(cwd, input)), input)
-    if (!fs.existsSync(absolute)) throw new NotFoundError(`no such file or folder: ${input}`, {path: input})
+    if (!fs.existsSync(absolute)) throw new NotFoundError('no such file or folder', {path: input})
     const rel = toPosixRelative(ws.root, absolute)
     if (fs.statSync(absolute).isDirectory()) {
       const prefix = rel === '' ? '' : `${rel}/`

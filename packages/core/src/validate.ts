@@ -29,6 +29,7 @@ export const REFERENCE_FIELDS: Record<string, string | undefined> = {
   project: 'project',
   milestone: 'milestone',
   depends_on: undefined,
+  superseded_by: 'decision',
 }
 
 function fieldName(error: ErrorObject): string {

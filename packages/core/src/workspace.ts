@@ -72,8 +72,11 @@ export class Workspace {
     return path.join(this.root, ...relative.split('/'))
   }
 
-  /** The id prefix of a type: from settings, else the type name itself. */
+  /**
+   * The id prefix of a type: from settings, else the type name without dashes (an id has exactly
+   * one dash, so that a prefix of its random part resolves on its own).
+   */
   prefixOf(type: string): string {
-    return this.settings.ids.prefixes[type] ?? type
+    return this.settings.ids.prefixes[type] ?? type.replace(/-/g, '')
   }
 }

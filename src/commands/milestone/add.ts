@@ -3,7 +3,7 @@ import {addFlags} from '../../record-flags.js'
 
 export default class MilestoneAdd extends RecordAdd {
   static override description = 'Add a milestone.'
-  static override examples = ['<%= config.bin %> <%= command.id %> "Write the docs"']
+  static override examples = ['<%= config.bin %> <%= command.id %> "Beta" --project 7kq --due 2027-02-01']
   static override flags = addFlags('milestone')
   static override type = 'milestone'
 }
