@@ -9,8 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {DocumentStore, PspError, UsageError, type DocumentRecord} from '@psp/core'
-import {PspCommand} from './base-command.js'
-import {DEFAULT_COLUMNS, recordJson, renderRecord, renderRecords, type Format} from './output.js'
+import {DEFAULT_COLUMNS, PspCommand, recordJson, renderRecord, renderRecords, type Format} from '@psp/command'
 import {editFlags, editOperations, fieldsFromFlags, idArg, listFlags, parseSets, resolveRef} from './record-flags.js'
 
 type Json = Record<string, unknown>

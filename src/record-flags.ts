@@ -4,7 +4,7 @@
  */
 import {Args, Flags, type Interfaces} from '@oclif/core'
 import {parseFieldValue, splitAssignment, UsageError, type DocumentStore, type EditOperations} from '@psp/core'
-import {FORMATS} from './output.js'
+import {FORMATS} from '@psp/command'
 
 /** A field a type's `add` command offers as a flag. */
 interface FieldFlag {

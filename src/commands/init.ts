@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {initWorkspace} from '@psp/core'
-import {PspCommand} from '../base-command.js'
+import {PspCommand} from '@psp/command'
 
 export default class Init extends PspCommand<typeof Init> {
   static override description =

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 import {EXIT_PROBLEMS_FOUND, expandPaths, formatProblem, validateWorkspace} from '@psp/core'
-import {PspCommand} from '../base-command.js'
+import {PspCommand} from '@psp/command'
 
 export default class Validate extends PspCommand<typeof Validate> {
   static override description =

@@ -5,8 +5,7 @@
 import path from 'node:path'
 import type {Hook} from '@oclif/core'
 import {drainLog, findWorkspaceRoot, LAYOUT, readLogSettings, writeLog} from '@psp/core'
-import {exitCodeOf} from '../errors.js'
-import {runContext} from '../run-context.js'
+import {exitCodeOf, runContext} from '@psp/command'
 
 const hook: Hook.Finally = async function (options) {
   const root = runContext.root ?? findWorkspaceRoot(process.cwd())

@@ -7,7 +7,7 @@ import path from 'node:path'
 import util from 'node:util'
 import type {Hook} from '@oclif/core'
 import {findWorkspaceRoot} from '@psp/core'
-import {runContext} from '../run-context.js'
+import {runContext} from '@psp/command'
 
 const hook: Hook.Init = async function () {
   runContext.started = Date.now()

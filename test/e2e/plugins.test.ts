@@ -1,6 +1,7 @@
 /**
  * Plugins: the bundled research, analytics and augment plugins answer and run in a workspace, and a
- * third-party plugin written here (compiled JS importing `@psp/core` by package name) is linked
+ * third-party plugin written here (compiled JS importing `@psp/core` and `@psp/command` by package
+ * name) is linked
  * with `psp plugins link`, runs, and is removed again. oclif's data, config and cache folders point
  * into a temporary folder, so the user's real plugin list is never touched.
  */
@@ -12,17 +13,16 @@ import {expectError, expectJsonError, ok, pspJson} from './support.js'
 
 const PLUGIN_NAME = 'psp-plugin-count'
 
-const COMMAND = `import {Command} from '@oclif/core'
-import {DocumentStore, Workspace} from '@psp/core'
+const COMMAND = `import {PspCommand} from '@psp/command'
+import {DocumentStore} from '@psp/core'
 
-export default class CountTasks extends Command {
+export default class CountTasks extends PspCommand {
   static description = 'Count the tasks of the workspace.'
-  static enableJsonFlag = true
 
   async run() {
-    const store = new DocumentStore(Workspace.open(process.cwd()))
+    const store = new DocumentStore(this.workspace())
     const tasks = store.list('task').length
-    if (!this.jsonEnabled()) this.log(\`\${tasks} tasks\`)
+    this.print(\`\${tasks} tasks\`)
     return {tasks}
   }
 }
@@ -38,7 +38,7 @@ function writePlugin(dir: string): void {
         name: PLUGIN_NAME,
         version: '1.0.0',
         type: 'module',
-        dependencies: {'@oclif/core': '4.14.0', '@psp/core': '0.1.0'},
+        dependencies: {'@oclif/core': '4.14.0', '@psp/command': '0.1.0', '@psp/core': '0.1.0'},
         oclif: {commands: './dist/commands', topicSeparator: ' '},
       },
       null,
@@ -50,6 +50,7 @@ function writePlugin(dir: string): void {
   fs.mkdirSync(path.join(dir, 'node_modules', '@psp'), {recursive: true})
   fs.mkdirSync(path.join(dir, 'node_modules', '@oclif'), {recursive: true})
   fs.symlinkSync(path.join(REPO_ROOT, 'packages', 'core'), path.join(dir, 'node_modules', '@psp', 'core'), 'dir')
+  fs.symlinkSync(path.join(REPO_ROOT, 'packages', 'command'), path.join(dir, 'node_modules', '@psp', 'command'), 'dir')
   fs.symlinkSync(path.join(REPO_ROOT, 'node_modules', '@oclif', 'core'), path.join(dir, 'node_modules', '@oclif', 'core'), 'dir')
 }
 
@@ -153,10 +154,9 @@ describe('a third-party plugin', () => {
     expect(gone.stderr).toMatch(/count-tasks is not a psp command/)
   })
 
-  // KNOWN GAP (docs/plugins.md): a plugin command extending oclif's Command prints a --json error
-  // itself, in oclif's shape, on stdout; psp's own commands print {"error": {code, message}} on
-  // stderr (invariant 5: data on stdout, diagnostics on stderr).
-  it.fails('a plugin command fails under --json like psp commands: {"error"} on stderr, stdout empty', () => {
+  // A plugin command extending @psp/command's PspCommand fails exactly like psp's own commands
+  // (invariant 5: data on stdout, diagnostics on stderr).
+  it('a plugin command fails under --json like psp commands: {"error"} on stderr, stdout empty', () => {
     ok(psp(['plugins', 'link', pluginDir, '--no-install'], {cwd: ws, env}))
     const outside = tempDir()
     try {

@@ -1,4 +1,4 @@
-import {PspCommand} from '../../base-command.js'
+import {PspCommand} from '@psp/command'
 
 export default class SchemaList extends PspCommand<typeof SchemaList> {
   static override description = 'List document types: built-in, extended or added by the workspace, or registered by plugins.'

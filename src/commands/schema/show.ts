@@ -1,5 +1,5 @@
 import {Args} from '@oclif/core'
-import {PspCommand} from '../../base-command.js'
+import {PspCommand} from '@psp/command'
 
 export default class SchemaShow extends PspCommand<typeof SchemaShow> {
   static override description = 'Print the effective JSON Schema of a document type (with workspace extensions and workflow enums folded in).'

@@ -1,0 +1,10 @@
+/**
+ * @psp/command: what every psp command extends, psp's own and plugins' alike, so that all of
+ * them share `--json`, the global flags, output formats and one error renderer.
+ */
+export {PspCommand} from './base-command.js'
+export type {CommandArgs, CommandFlags} from './base-command.js'
+export {exitCodeOf, renderError} from './errors.js'
+export {cell, DEFAULT_COLUMNS, FORMATS, recordJson, renderCsv, renderMarkdown, renderRecord, renderRecords, renderTable} from './output.js'
+export type {Format} from './output.js'
+export {runContext} from './run-context.js'
