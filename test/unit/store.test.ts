@@ -154,7 +154,10 @@ describe('DocumentStore.create', () => {
     // A broken file another clone wrote: its id is unknown to the store, its path is not free.
     const rel = 'data/tasks/task-0000000000-clash.md'
     writeFile(root, rel, Buffer.from([0, 1, 2]))
-    const error = thrown(() => withZeroIds(1, () => otherStore().create({type: 'task', title: 'Clash'})))
+    // Loaded first: reading (and indexing) the workspace draws random bytes too.
+    const fresh = otherStore()
+    fresh.load()
+    const error = thrown(() => withZeroIds(1, () => fresh.create({type: 'task', title: 'Clash'})))
     expect(error).toBeInstanceOf(ConflictError)
     expect(error.location.path).toBe(rel)
     expect(fs.readFileSync(path.join(root, rel))).toEqual(Buffer.from([0, 1, 2]))
@@ -163,7 +166,9 @@ describe('DocumentStore.create', () => {
 
   it('mints another id when the first one is taken', () => {
     writeFile(root, 'data/tasks/x.md', doc(['id: task-0000000000', 'type: task', 'title: X']))
-    const {record} = withZeroIds(1, () => otherStore().create({type: 'task', title: 'Y'}))
+    const fresh = otherStore()
+    fresh.load()
+    const {record} = withZeroIds(1, () => fresh.create({type: 'task', title: 'Y'}))
     expect(record.id).not.toBe('task-0000000000')
     expect(record.id).toMatch(new RegExp(`^task-${ID}$`))
   })

@@ -29,8 +29,17 @@ interface Shard {
   format: number
   key: string
   folder: string
+  /** When the shard was written (ms): entries modified close to it are re-checked. */
+  writtenAt: number
   entries: IndexEntry[]
 }
+
+/**
+ * A file whose mtime is this close to the shard's write time may have changed again within the
+ * same timestamp tick (coarse file systems tick in 1–2 s), so its cached entry is re-checked, as
+ * git does for its own "racily clean" index entries.
+ */
+const RACY_MS = 2000
 
 /** What a refresh did: for tests and `--log-level debug`. */
 export interface RefreshStats {
@@ -52,15 +61,22 @@ function shardFile(cacheDir: string, folder: string): string {
   return path.join(cacheDir, `${hash}.json`)
 }
 
-function readShard(file: string, key: string, folder: string): Map<string, IndexEntry> {
+function readShard(file: string, key: string, folder: string): {entries: Map<string, IndexEntry>; writtenAt: number} {
+  const empty = {entries: new Map<string, IndexEntry>(), writtenAt: 0}
   try {
     const shard = JSON.parse(fs.readFileSync(file, 'utf8')) as Shard
-    if (shard.format !== INDEX_FORMAT || shard.key !== key || shard.folder !== folder || !Array.isArray(shard.entries)) {
-      return new Map()
+    if (
+      shard.format !== INDEX_FORMAT ||
+      shard.key !== key ||
+      shard.folder !== folder ||
+      !Array.isArray(shard.entries) ||
+      typeof shard.writtenAt !== 'number'
+    ) {
+      return empty
     }
-    return new Map(shard.entries.map((e) => [e.path, e]))
+    return {entries: new Map(shard.entries.map((e) => [e.path, e])), writtenAt: shard.writtenAt}
   } catch {
-    return new Map()
+    return empty
   }
 }
 
@@ -88,7 +104,7 @@ export function refreshIndex(
   for (const [folder, list] of byFolder) {
     const file = shardFile(cacheDir, folder)
     live.add(path.basename(file))
-    const cached = readShard(file, key, folder)
+    const {entries: cached, writtenAt} = readShard(file, key, folder)
     const listed = new Set(list.map((f) => f.path))
     let dirty = false
     for (const cachedPath of cached.keys()) {
@@ -101,7 +117,14 @@ export function refreshIndex(
     for (const stat of list) {
       const hit = cached.get(stat.path)
       if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) {
-        next.push(hit)
+        if (writtenAt - stat.mtimeMs > RACY_MS) {
+          next.push(hit)
+          continue
+        }
+        const fresh = parse(stat)
+        stats.reparsed++
+        if (JSON.stringify(fresh) !== JSON.stringify(hit)) dirty = true
+        next.push(fresh)
       } else {
         next.push(parse(stat))
         stats.reparsed++
@@ -109,7 +132,7 @@ export function refreshIndex(
       }
     }
     if (dirty) {
-      writeShard(file, {format: INDEX_FORMAT, key, folder, entries: next})
+      writeShard(file, {format: INDEX_FORMAT, key, folder, writtenAt: Date.now(), entries: next})
       stats.shardsWritten++
     }
     entries.push(...next)

@@ -32,7 +32,9 @@ export {BUILTIN_TYPES, loadBuiltinSchema, registerType, SchemaRegistry} from './
 export type {JsonSchema, TypeInfo} from './schemas.js'
 export {defaultSettings, loadSettings, readLogSettings, SETTINGS_PATH, withDefaults} from './settings.js'
 export type {Settings} from './settings.js'
-export {changesFor, DocumentStore, isArchivedPath, listDocumentFiles, loadSnapshot, readDocument} from './store.js'
+export {changesFor, DocumentStore, isArchivedPath, listDocumentFiles, loadSnapshot, readDocument, statDocumentFiles} from './store.js'
+export {INDEX_FORMAT, refreshIndex} from './index-cache.js'
+export type {IndexEntry, RefreshStats, StatEntry} from './index-cache.js'
 export type {CreateOptions, EditOperations, RecordFilter, Snapshot, WriteResult} from './store.js'
 export {checkDocument, formatProblem, REFERENCE_FIELDS, sortProblems} from './validate.js'
 export type {Problem} from './validate.js'
@@ -43,6 +45,8 @@ export {findWorkspaceRoot, LAYOUT, Workspace} from './workspace.js'
 export {parseFieldValue, parseYamlData, splitAssignment} from './yaml-data.js'
 export {
   addToDay,
+  checkKnownFields,
+  checkLimit,
   compileQuery,
   DERIVED_FIELDS,
   fieldSelector,
@@ -50,14 +54,18 @@ export {
   formatQuery,
   groupRecords,
   isFieldName,
+  knownFields,
   localDay,
   makeQueryContext,
   MAX_QUERY_LENGTH,
   MAX_REGEX_LENGTH,
   parseDay,
+  parseFieldList,
+  parseLimit,
   parseQuery,
   parseSortSpec,
   QueryError,
+  runQuery,
   selectFields,
   sortRecords,
   toDay,
@@ -77,9 +85,11 @@ export type {
   QueryContext,
   QueryContextOptions,
   QueryErrorOptions,
+  QueryResult,
   QueryValue,
   RecordGroup,
   RecordPredicate,
+  RunQueryOptions,
   SortKey,
   TruthyNode,
 } from './query/index.js'

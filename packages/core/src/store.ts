@@ -4,11 +4,14 @@
  * concurrent psp processes never lose an update.
  */
 import fs from 'node:fs'
+import {createRequire} from 'node:module'
 import path from 'node:path'
 import {ConflictError, InvalidDocumentError, IoError, NotFoundError, PspError, UnsafeInputError, UsageError} from './errors.js'
 import {applyChanges, parseDocumentText, renderNewDocument, withPath, type DocumentRecord, type ParsedDocument} from './document.js'
 import {createFileExclusive, resolveInside, toPosixRelative, writeFileAtomic} from './fs-safe.js'
 import {newId, resolveId, slugify} from './ids.js'
+import {refreshIndex, type IndexEntry, type StatEntry} from './index-cache.js'
+import {log} from './log.js'
 import {decodeDocument} from './markdown/frontmatter.js'
 import {checkDocument, type Problem} from './validate.js'
 import {LAYOUT, type Workspace} from './workspace.js'
@@ -99,16 +102,79 @@ function toProblem(error: unknown, rel: string): Problem {
   return {path: rel, line: 1, col: 1, message: (error as Error).message, code: 'READ_FAILED'}
 }
 
-/** Reads every document under data/ (archived ones included, flagged). */
-export function loadSnapshot(ws: Workspace, files = listDocumentFiles(ws)): Snapshot {
+/** Every document file under data/ with its stat: the walk the index is validated by. */
+export function statDocumentFiles(ws: Workspace): StatEntry[] {
+  const out: StatEntry[] = []
+  for (const rel of listDocumentFiles(ws)) {
+    try {
+      const stat = fs.statSync(ws.resolve(rel))
+      out.push({path: rel, mtimeMs: stat.mtimeMs, size: stat.size})
+    } catch {
+      // Deleted between the walk and the stat: it is simply gone.
+    }
+  }
+  return out
+}
+
+const CORE_VERSION = (createRequire(import.meta.url)('../package.json') as {version: string}).version
+
+/** Reads one file into an index entry: its record without the body, or the problem. */
+function indexEntry(ws: Workspace, stat: StatEntry): IndexEntry {
+  try {
+    const {body: _body, ...record} = readDocument(ws, stat.path).record
+    return {...stat, record}
+  } catch (error) {
+    return {...stat, problem: toProblem(error, stat.path)}
+  }
+}
+
+/** A record from the index; its body is read from the file the first time it is asked for. */
+function withLazyBody(ws: Workspace, record: Omit<DocumentRecord, 'body'>): DocumentRecord {
+  let body: string | undefined
+  return Object.defineProperty({...record}, 'body', {
+    enumerable: true,
+    configurable: true,
+    get(): string {
+      if (body === undefined) {
+        try {
+          body = readDocument(ws, record.path).record.body
+        } catch {
+          body = ''
+        }
+      }
+      return body
+    },
+    set(value: string) {
+      body = value
+    },
+  }) as DocumentRecord
+}
+
+/**
+ * Reads every document under data/ (archived ones included, flagged) through the index under
+ * data/cache/index/: only files whose stat changed are parsed. With `files`, exactly those are
+ * parsed, without the index.
+ */
+export function loadSnapshot(ws: Workspace, files?: string[]): Snapshot {
   const records: DocumentRecord[] = []
   const unreadable: Problem[] = []
-  for (const rel of files) {
-    try {
-      records.push(readDocument(ws, rel).record)
-    } catch (error) {
-      unreadable.push(toProblem(error, rel))
+  if (files !== undefined) {
+    for (const rel of files) {
+      try {
+        records.push(readDocument(ws, rel).record)
+      } catch (error) {
+        unreadable.push(toProblem(error, rel))
+      }
     }
+    return {records, unreadable}
+  }
+  // Parsing depends on psp's code and on the size limit: either changing discards the cache.
+  const key = `${CORE_VERSION}/${ws.settings.limits.max_document_bytes}`
+  const {entries, stats} = refreshIndex(ws.resolve(LAYOUT.index), key, statDocumentFiles(ws), (stat) => indexEntry(ws, stat))
+  log('debug', 'index refreshed', {...stats})
+  for (const entry of entries) {
+    if (entry.record) records.push(withLazyBody(ws, entry.record))
+    else if (entry.problem) unreadable.push(entry.problem)
   }
   return {records, unreadable}
 }

@@ -14,6 +14,7 @@ export const LAYOUT = {
   projects: 'data/projects',
   templates: 'data/templates',
   cache: 'data/cache',
+  index: 'data/cache/index',
   archive: 'data/archive',
   logs: 'data/cache/logs',
   schemas: 'config/schemas',
