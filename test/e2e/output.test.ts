@@ -91,7 +91,9 @@ describe('colour', () => {
   const hasScript = process.platform === 'linux' && spawnSync('script', ['--version']).status === 0
   it.skipIf(!hasScript)('NO_COLOR is respected on a terminal too', () => {
     const onTerminal = (args: string[], env: Record<string, string | undefined>) =>
-      shell(`script -qec ${quote(pspCommand(args))} /dev/null < /dev/null`, ws, {FORCE_COLOR: undefined, ...env})
+      // CI=true (set by CI runners) makes the colour library turn colour off by itself; the
+      // control run must show that NO_COLOR, not CI, is what removes it.
+      shell(`script -qec ${quote(pspCommand(args))} /dev/null < /dev/null`, ws, {FORCE_COLOR: undefined, CI: undefined, ...env})
     const coloured = onTerminal(['--help'], {NO_COLOR: undefined})
     expect(coloured.stdout, 'control: help is coloured on a terminal').toContain(ESC)
     for (const args of [['--help'], ['task', '--help'], ['task', 'list'], ['task', 'show', 'zzzz'], ['validate']]) {
