@@ -9,8 +9,9 @@ import os from 'node:os'
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {DocumentStore, PspError, UsageError, type DocumentRecord} from '@psp/core'
-import {DEFAULT_COLUMNS, PspCommand, recordJson, renderRecord, renderRecords, type Format} from '@psp/command'
+import {DEFAULT_COLUMNS, PspCommand, recordJson, renderRecord, type Format} from '@psp/command'
 import {editFlags, editOperations, fieldsFromFlags, idArg, listFlags, parseSets, resolveRef} from './record-flags.js'
+import {renderSelection, select, selectionJson, unreadableWarning} from './query-support.js'
 
 type Json = Record<string, unknown>
 
@@ -44,28 +45,22 @@ export abstract class RecordList extends PspCommand<typeof RecordList> {
     const type = (this.constructor as typeof RecordList).type
     const store = new DocumentStore(this.workspace())
     const {flags} = this
-    const records = store.filter({
+    const candidates = store.filter({
       type,
       status: flags.status,
       project: flags.project === undefined ? undefined : resolveRef(store, flags.project, 'project'),
       milestone: flags.milestone === undefined ? undefined : resolveRef(store, flags.milestone, 'milestone'),
       archived: flags.archived,
     })
-    this.warnUnreadable(store)
+    const selected = select(store, candidates, flags)
+    const warning = unreadableWarning(store)
+    if (warning !== undefined) this.note(warning)
     if (!this.jsonEnabled()) {
-      const columns = DEFAULT_COLUMNS[type] ?? ['id', 'status', 'title']
       const format = flags.format as Format
-      if (records.length === 0 && format === 'table') this.note(`No ${type}s${flags.archived ? ' in the archive' : ''}.`)
-      else process.stdout.write(await renderRecords(records, format, columns))
+      if (selected.result.records.length === 0 && format === 'table') this.note(`No ${type}s${flags.archived ? ' in the archive' : ''}.`)
+      else process.stdout.write(await renderSelection(selected, format, DEFAULT_COLUMNS[type] ?? ['id', 'status', 'title']))
     }
-    return records.map((r) => recordJson(r))
-  }
-
-  private warnUnreadable(store: DocumentStore): void {
-    const {unreadable} = store.load()
-    if (unreadable.length > 0) {
-      this.note(`Warning: ${unreadable.length} document${unreadable.length > 1 ? 's' : ''} could not be read (run psp validate): ${unreadable[0]?.path}${unreadable.length > 1 ? ', …' : ''}`)
-    }
+    return selectionJson(selected)
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import {Args, Flags, type Interfaces} from '@oclif/core'
 import {parseFieldValue, splitAssignment, UsageError, type DocumentStore, type EditOperations} from '@psp/core'
-import {FORMATS} from '@psp/command'
+import {formatFlag, listQueryFlags} from './query-support.js'
 
 /** A field a type's `add` command offers as a flag. */
 interface FieldFlag {
@@ -143,5 +143,6 @@ export const listFlags = {
   project: Flags.string({description: 'Only records of this project (id or prefix).'}),
   milestone: Flags.string({description: 'Only records of this milestone (id or prefix).'}),
   archived: Flags.boolean({description: 'List archived records instead.'}),
-  format: Flags.option({description: 'Output format.', options: [...FORMATS], default: 'table' as const})(),
+  ...listQueryFlags,
+  format: formatFlag,
 }

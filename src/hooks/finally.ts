@@ -4,8 +4,8 @@
  */
 import path from 'node:path'
 import type {Hook} from '@oclif/core'
-import {drainLog, findWorkspaceRoot, LAYOUT, readLogSettings, writeLog} from '@psp/core'
-import {exitCodeOf, runContext} from '@psp/command'
+import {drainLog, findWorkspaceRoot, LAYOUT, readLogSettings, writeLog} from '@psp/core/runtime'
+import {exitCodeOf, runContext} from '@psp/command/runtime'
 
 const hook: Hook.Finally = async function (options) {
   const root = runContext.root ?? findWorkspaceRoot(process.cwd())
@@ -25,7 +25,7 @@ const hook: Hook.Finally = async function (options) {
       exitCode: exit,
       ...(options.error === undefined ? {} : {error: options.error.message.split('\n')[0]}),
     })
-    await writeLog({
+    writeLog({
       file: path.join(root, ...LAYOUT.logs.split('/'), 'psp.log'),
       level,
       maxBytes: settings.max_bytes,

@@ -6,8 +6,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import util from 'node:util'
 import type {Hook} from '@oclif/core'
-import {findWorkspaceRoot} from '@psp/core'
-import {runContext} from '@psp/command'
+import {findWorkspaceRoot} from '@psp/core/runtime'
+import {runContext} from '@psp/command/runtime'
 
 const hook: Hook.Init = async function () {
   runContext.started = Date.now()

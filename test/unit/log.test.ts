@@ -85,7 +85,7 @@ describe('writeLog', () => {
 
   it('appends JSON lines at or above the level, creating the folder', async () => {
     const file = path.join(tempDir(), 'cache', 'logs', 'psp.log')
-    await writeLog({file, level: 'info', maxBytes: 1024 * 1024, keep: 3, entries})
+    writeLog({file, level: 'info', maxBytes: 1024 * 1024, keep: 3, entries})
     const lines = readLines(file)
     expect(lines.map((l) => l['msg'])).toEqual(['created', 'slow', 'failed'])
     expect(lines.map((l) => l['level'])).toEqual([30, 40, 50])
@@ -97,22 +97,22 @@ describe('writeLog', () => {
 
   it('appends to what is there', async () => {
     const file = path.join(tempDir(), 'psp.log')
-    await writeLog({file, level: 'warn', maxBytes: 1024 * 1024, keep: 3, entries})
-    await writeLog({file, level: 'warn', maxBytes: 1024 * 1024, keep: 3, entries: [{level: 'fatal', msg: 'last'}]})
+    writeLog({file, level: 'warn', maxBytes: 1024 * 1024, keep: 3, entries})
+    writeLog({file, level: 'warn', maxBytes: 1024 * 1024, keep: 3, entries: [{level: 'fatal', msg: 'last'}]})
     expect(readLines(file).map((l) => l['msg'])).toEqual(['slow', 'failed', 'last'])
   })
 
   it('writes debug entries at level trace', async () => {
     const file = path.join(tempDir(), 'psp.log')
-    await writeLog({file, level: 'trace', maxBytes: 1024 * 1024, keep: 3, entries})
+    writeLog({file, level: 'trace', maxBytes: 1024 * 1024, keep: 3, entries})
     expect(readLines(file)).toHaveLength(4)
   })
 
   it('writes nothing at level silent or without entries', async () => {
     const dir = tempDir()
     const file = path.join(dir, 'logs', 'psp.log')
-    await writeLog({file, level: 'silent', maxBytes: 1024, keep: 3, entries})
-    await writeLog({file, level: 'info', maxBytes: 1024, keep: 3, entries: []})
+    writeLog({file, level: 'silent', maxBytes: 1024, keep: 3, entries})
+    writeLog({file, level: 'info', maxBytes: 1024, keep: 3, entries: []})
     expect(fs.existsSync(file)).toBe(false)
   })
 
@@ -120,7 +120,7 @@ describe('writeLog', () => {
     const dir = tempDir()
     const file = path.join(dir, 'psp.log')
     fs.writeFileSync(file, `${JSON.stringify({msg: 'old'})}\n`.repeat(100))
-    await writeLog({file, level: 'info', maxBytes: 1024, keep: 2, entries: [{level: 'info', msg: 'new'}]})
+    writeLog({file, level: 'info', maxBytes: 1024, keep: 2, entries: [{level: 'info', msg: 'new'}]})
     expect(readLines(file).map((l) => l['msg'])).toEqual(['new'])
     expect(readLines(`${file}.1`)).toHaveLength(100)
   })
@@ -129,7 +129,7 @@ describe('writeLog', () => {
     const dir = tempDir()
     const file = path.join(dir, 'psp.log')
     const big: LogEntry[] = Array.from({length: 20}, (_, i) => ({level: 'info', msg: `entry ${i}`, pad: 'x'.repeat(40)}))
-    for (let i = 0; i < 10; i++) await writeLog({file, level: 'info', maxBytes: 1024, keep: 2, entries: big})
+    for (let i = 0; i < 10; i++) writeLog({file, level: 'info', maxBytes: 1024, keep: 2, entries: big})
     expect(fs.readdirSync(dir).sort()).toEqual(['psp.log', 'psp.log.1', 'psp.log.2'])
   })
 })

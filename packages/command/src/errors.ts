@@ -5,21 +5,15 @@
  * shows its stack only with --debug / PSP_DEBUG.
  */
 import {isPspError} from '@psp/core'
+import {exitCodeOf} from './exit-code.js'
+
+export {exitCodeOf}
 
 interface OclifLikeError {
   message: string
   oclif?: {exit?: number}
   code?: string
   skipOclifErrorHandling?: boolean
-}
-
-/** The exit code an error ends the process with. */
-export function exitCodeOf(error: unknown): number {
-  if (isPspError(error)) return error.exitCode
-  const e = error as OclifLikeError
-  if (typeof e?.oclif?.exit === 'number') return e.oclif.exit
-  if (e?.code === 'EEXIT') return (error as {oclif: {exit: number}}).oclif.exit
-  return 10
 }
 
 function wantsJson(argv: string[]): boolean {
@@ -65,5 +59,5 @@ function firstLine(message: string): string {
   // oclif's note about multi-value flags is moot: psp's take one value per occurrence.
   return lines
     .join(' ')
-    .replace(/\s*Note: .* allow multiple values\..*$/, '').replace(/:\s+/, ': ').replace(/\s{2,}/g, ' ')
+    .replace(/\s*Note: .* allows? multiple values\..*$/, '').replace(/:\s+/, ': ').replace(/\s{2,}/g, ' ')
 }

@@ -5,6 +5,6 @@
 export {PspCommand} from './base-command.js'
 export type {CommandArgs, CommandFlags} from './base-command.js'
 export {exitCodeOf, renderError} from './errors.js'
-export {cell, DEFAULT_COLUMNS, FORMATS, recordJson, renderCsv, renderMarkdown, renderRecord, renderRecords, renderTable} from './output.js'
-export type {Format} from './output.js'
+export {cell, DEFAULT_COLUMNS, FORMATS, recordJson, renderCsv, renderGroups, renderMarkdown, renderRecord, renderRecords, renderRows, renderRowTable, renderTable, visible} from './output.js'
+export type {Format, Row, RowFormat, RowGroup} from './output.js'
 export {runContext} from './run-context.js'

@@ -123,7 +123,18 @@ export class IoError extends PspError {
 /** Exit code when `psp validate` finds problems (not an error: the command worked). */
 export const EXIT_PROBLEMS_FOUND = 1
 
-/** True for errors psp raised on purpose (as opposed to bugs). */
+/**
+ * True for errors psp raised on purpose (as opposed to bugs). Checked by shape, not only by class:
+ * a plugin that installed its own copy of the core throws errors of that copy's classes.
+ */
 export function isPspError(error: unknown): error is PspError {
-  return error instanceof PspError
+  if (error instanceof PspError) return true
+  if (!(error instanceof Error)) return false
+  const e = error as Error & Partial<Pick<PspError, 'code' | 'exitCode' | 'toLine' | 'toJSON'>>
+  return (
+    typeof e.code === 'string' &&
+    typeof e.exitCode === 'number' &&
+    typeof e.toLine === 'function' &&
+    typeof e.toJSON === 'function'
+  )
 }

@@ -1,7 +1,7 @@
 /**
  * Logging. The core never prints: it records entries here (cheap, in memory), and the CLI
- * writes them, plus one line per command run, as JSON lines to data/cache/logs/psp.log through
- * pino when the command finishes. The file is rotated by size.
+ * writes them, plus one line per command run, as JSON lines (pino's format) to
+ * data/cache/logs/psp.log when the command finishes. The file is rotated by size.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -51,14 +51,23 @@ export interface WriteLogOptions {
   entries: LogEntry[]
 }
 
-/** Appends entries at or above `level` to the log file as JSON lines (via pino). */
-export async function writeLog(options: WriteLogOptions): Promise<void> {
-  if (options.level === 'silent' || options.entries.length === 0) return
+/** pino's numeric levels: psp's log lines use pino's format, so pino's tools (pino-pretty …) read them. */
+const LEVEL_NUMBERS: Record<string, number> = {trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60}
+
+/**
+ * Appends entries at or above `level` to the log file as JSON lines in pino's format. Written
+ * directly rather than through pino: importing pino cost ~30 ms on every command for a few
+ * appended lines (docs/decisions.md).
+ */
+export function writeLog(options: WriteLogOptions): void {
+  const threshold = LEVEL_NUMBERS[options.level]
+  if (threshold === undefined) return
+  const time = new Date().toISOString()
+  const lines = options.entries
+    .filter((e) => (LEVEL_NUMBERS[e.level] ?? 0) >= threshold)
+    .map(({level, msg, ...fields}) => JSON.stringify({level: LEVEL_NUMBERS[level], time, pid: process.pid, ...fields, msg}))
+  if (lines.length === 0) return
   fs.mkdirSync(path.dirname(options.file), {recursive: true})
   rotateLog(options.file, options.maxBytes, options.keep)
-  const {pino} = await import('pino')
-  const destination = pino.destination({dest: options.file, sync: true, append: true, mkdir: true})
-  const logger = pino({level: options.level, base: {pid: process.pid}, timestamp: pino.stdTimeFunctions.isoTime}, destination)
-  for (const {level, msg, ...fields} of options.entries) logger[level](fields, msg)
-  destination.flushSync()
+  fs.appendFileSync(options.file, `${lines.join('\n')}\n`)
 }

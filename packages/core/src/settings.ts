@@ -19,7 +19,10 @@ function validateSettings(value: unknown): ValidateFunction {
   return settingsValidator
 }
 
-export const SETTINGS_PATH = 'config/settings.yaml'
+import {SETTINGS_PATH} from './layout.js'
+import {DEFAULT_LOG_SETTINGS} from './log-settings.js'
+
+export {SETTINGS_PATH}
 
 /** Settings with every default filled in. */
 export interface Settings {
@@ -50,7 +53,7 @@ export function defaultSettings(name = 'workspace'): Settings {
     priorities: ['low', 'medium', 'high', 'critical'],
     ids: {length: 10, prefixes: {...DEFAULT_PREFIXES}},
     limits: {max_document_bytes: 1024 * 1024},
-    log: {level: 'info', max_bytes: 1024 * 1024, keep: 3},
+    log: {...DEFAULT_LOG_SETTINGS},
     git: {auto_commit: false},
   }
 }
@@ -80,25 +83,6 @@ export function withDefaults(raw: Raw, fallbackName: string): Settings {
     limits: {...d.limits, ...raw.limits},
     log: {...d.log, ...raw.log},
     git: {...d.git, ...raw.git},
-  }
-}
-
-/**
- * The log settings only, read without schema validation: the run log must be written even when
- * settings.yaml is broken (that is when it matters most), and cheaply, after every command.
- */
-export function readLogSettings(root: string): Settings['log'] {
-  const d = defaultSettings().log
-  try {
-    const raw = parseYamlData(fs.readFileSync(path.join(root, SETTINGS_PATH), 'utf8')) as Raw | null
-    const log = raw?.log ?? {}
-    return {
-      level: typeof log.level === 'string' ? log.level : d.level,
-      max_bytes: typeof log.max_bytes === 'number' ? log.max_bytes : d.max_bytes,
-      keep: typeof log.keep === 'number' ? log.keep : d.keep,
-    }
-  } catch {
-    return d
   }
 }
 

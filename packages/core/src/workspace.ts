@@ -5,36 +5,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {WorkspaceNotFoundError} from './errors.js'
+import {findWorkspaceRoot, LAYOUT} from './layout.js'
 import {SchemaRegistry} from './schemas.js'
 import {loadSettings, SETTINGS_PATH, type Settings} from './settings.js'
 
-/** The folders psp uses inside a workspace, relative to its root. */
-export const LAYOUT = {
-  data: 'data',
-  projects: 'data/projects',
-  templates: 'data/templates',
-  cache: 'data/cache',
-  index: 'data/cache/index',
-  archive: 'data/archive',
-  logs: 'data/cache/logs',
-  schemas: 'config/schemas',
-  settings: SETTINGS_PATH,
-  envSample: 'config/.env.sample',
-  specs: 'openspec/specs',
-  changes: 'openspec/changes',
-  augment: '.augment',
-} as const
-
-/** Returns the workspace root at or above `from`, or undefined. */
-export function findWorkspaceRoot(from: string): string | undefined {
-  let dir = path.resolve(from)
-  for (;;) {
-    if (fs.existsSync(path.join(dir, SETTINGS_PATH))) return dir
-    const parent = path.dirname(dir)
-    if (parent === dir) return undefined
-    dir = parent
-  }
-}
+export {findWorkspaceRoot, LAYOUT}
 
 /** An open workspace: its root, settings and document types. */
 export class Workspace {
