@@ -2,7 +2,6 @@
  * A psp workspace: a folder holding config/settings.yaml, found from any subfolder by walking
  * up, as git finds `.git`.
  */
-import fs from 'node:fs'
 import path from 'node:path'
 import {WorkspaceNotFoundError} from './errors.js'
 import {findWorkspaceRoot, LAYOUT} from './layout.js'
