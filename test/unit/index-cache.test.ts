@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {describe, expect, it} from 'vitest'
+import {afterEach, describe, expect, it, vi} from 'vitest'
 import {DocumentStore, LAYOUT, loadSnapshot, refreshIndex, Workspace, type IndexEntry, type StatEntry} from '@psp/core'
 import {doc, useTempDirs, useWorkspaces, writeFile} from './_helpers.js'
 
@@ -141,5 +141,31 @@ describe('the store reads through the index', () => {
     const warm = loadSnapshot(ws).records.find((r) => r.id === 'task-t1')
     expect(warm?.body).toBe('\nBody of Task 1.\n')
     expect(JSON.parse(JSON.stringify(warm))).toMatchObject({id: 'task-t1', body: '\nBody of Task 1.\n'})
+  })
+})
+
+describe('racily clean entries', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('are re-checked while fresh, then trusted for good once the window has passed', () => {
+    const dir = tempDir()
+    fs.mkdirSync(path.join(dir, 'a'))
+    fs.writeFileSync(path.join(dir, 'a/x.md'), 'x')
+    const parse = (s: StatEntry): IndexEntry => ({...s})
+    const st = fs.statSync(path.join(dir, 'a/x.md'))
+    const files: StatEntry[] = [{path: 'a/x.md', mtimeMs: st.mtimeMs, size: st.size}]
+    const cache = path.join(dir, 'cache')
+    vi.useFakeTimers({toFake: ['Date']})
+    vi.setSystemTime(st.mtimeMs + 100)
+    refreshIndex(cache, 'k', files, parse)
+    // Written in the same tick as the file: not trusted yet.
+    expect(refreshIndex(cache, 'k', files, parse).stats.reparsed).toBe(1)
+    // The file has aged (its stat unchanged): one last check, which rewrites the shard...
+    vi.setSystemTime(st.mtimeMs + 10_000)
+    expect(refreshIndex(cache, 'k', files, parse).stats).toMatchObject({reparsed: 1, shardsWritten: 1})
+    // ...and from then on it is trusted.
+    expect(refreshIndex(cache, 'k', files, parse).stats).toMatchObject({reparsed: 0, shardsWritten: 0})
   })
 })

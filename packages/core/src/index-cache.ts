@@ -123,7 +123,9 @@ export function refreshIndex(
         }
         const fresh = parse(stat)
         stats.reparsed++
-        if (JSON.stringify(fresh) !== JSON.stringify(hit)) dirty = true
+        // Once the file is older than the window, rewriting the shard makes the entry trusted;
+        // otherwise it would be re-checked on every run for ever.
+        if (JSON.stringify(fresh) !== JSON.stringify(hit) || Date.now() - stat.mtimeMs > RACY_MS) dirty = true
         next.push(fresh)
       } else {
         next.push(parse(stat))
