@@ -106,8 +106,9 @@ const lines = [
   '',
   'Notes:',
   '',
-  '- Every command today parses every document (no index yet): the index cache under data/cache/',
-  '  (planning issue) is what brings warm commands at 10,000 documents well under a second.',
+  '- Commands read documents through the index in data/cache/index/ (warm: one stat per file,',
+  '  nothing parsed). Each run above is warm except the first of its five; the median hides it.',
+  '- `psp validate` still parses and checks every document on every run: it does not use the index yet.',
   '- `psp --version` is the oclif start-up floor plus psp\'s hooks; see TECH-NOTES for oclif\'s own cost.',
   '',
 ]
