@@ -5,20 +5,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import type {InitReport} from '@psp/core'
 import {changedPaths, cleanup, git, gitResult, json, psp, REPO_ROOT, snapshotFiles, tempDir} from '../helpers/cli.js'
 import {expectError, expectJsonError, ok, show} from './support.js'
 
 const PSP_VERSION = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {version: string}).version
 const GIT_VERSION = /(\d+\.\d+[\w.]*)/.exec(git(['--version'], REPO_ROOT))?.[1]
 
-interface InitReport {
-  root: string
-  created: string[]
-  kept: string[]
-  appended: {file: string; lines: string[]}[]
-  gitInitialised: boolean
-  alreadyInitialised: boolean
-}
 
 const dirs: string[] = []
 afterAll(() => dirs.forEach(cleanup))

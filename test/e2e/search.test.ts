@@ -7,6 +7,7 @@ import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import type {SearchHit} from '@psp/core'
 import {BIN, cleanup, cliEnv, json, makeWorkspace, psp, writeDocument, type RunResult} from '../helpers/cli.js'
 import {expectError, expectJsonError, ok, show, unchanged} from './support.js'
 
@@ -33,16 +34,8 @@ beforeAll(() => {
 afterAll(() => cleanup(ws))
 
 const run = (args: string[], env?: Record<string, string | undefined>) => psp(['search', ...args], {cwd: ws, env})
-interface Hit {
-  id: string
-  type: string
-  title: string
-  path: string
-  score: number
-  terms: string[]
-  titleMatches: {start: number; end: number}[]
-  snippet: {text: string; marked: string; matches: {start: number; end: number}[]; source: string}
-}
+// The --json shape of a hit is the core's SearchHit.
+type Hit = SearchHit
 const hits = (args: string[]) => json<Hit[]>(ok(run([...args, '--json'])))
 
 describe('psp search', () => {

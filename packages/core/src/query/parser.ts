@@ -67,25 +67,23 @@ class Parser {
   }
 
   private parseOr(): QueryAst {
-    const first = this.parseAnd()
-    if (!this.isKeyword(this.lexer.peek(), 'or')) return first
-    const operands = [first]
-    while (this.isKeyword(this.lexer.peek(), 'or')) {
-      this.lexer.next()
-      operands.push(this.parseAnd())
-    }
-    return {kind: 'or', operands, col: first.col}
+    return this.parseChain('or', () => this.parseAnd())
   }
 
   private parseAnd(): QueryAst {
-    const first = this.parseUnary()
-    if (!this.isKeyword(this.lexer.peek(), 'and')) return first
+    return this.parseChain('and', () => this.parseUnary())
+  }
+
+  /** `operand (keyword operand)*`, flattened into one node when the keyword appears. */
+  private parseChain(keyword: 'and' | 'or', operand: () => QueryAst): QueryAst {
+    const first = operand()
+    if (!this.isKeyword(this.lexer.peek(), keyword)) return first
     const operands = [first]
-    while (this.isKeyword(this.lexer.peek(), 'and')) {
+    while (this.isKeyword(this.lexer.peek(), keyword)) {
       this.lexer.next()
-      operands.push(this.parseUnary())
+      operands.push(operand())
     }
-    return {kind: 'and', operands, col: first.col}
+    return {kind: keyword, operands, col: first.col}
   }
 
   private enter(token: Token): void {
