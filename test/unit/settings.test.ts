@@ -27,7 +27,7 @@ describe('defaultSettings', () => {
     expect(defaultSettings('ws')).toEqual({
       schemaVersion: 1,
       name: 'ws',
-      workflow: {statuses: ['todo', 'in-progress', 'review', 'done'], default: 'todo', done: ['done']},
+      workflow: {statuses: ['todo', 'in-progress', 'review', 'done'], default: 'todo', done: ['done'], wip: {}, wip_policy: 'warn'},
       priorities: ['low', 'medium', 'high', 'critical'],
       ids: {length: 10, prefixes: {task: 'task', project: 'proj', milestone: 'ms', note: 'note', decision: 'dec'}},
       limits: {max_document_bytes: 1024 * 1024},
@@ -52,7 +52,7 @@ describe('withDefaults', () => {
 
   it('derives the default status and the done statuses from custom statuses', () => {
     const s = withDefaults({workflow: {statuses: ['open', 'closed']}}, 'x')
-    expect(s.workflow).toEqual({statuses: ['open', 'closed'], default: 'open', done: ['closed']})
+    expect(s.workflow).toEqual({statuses: ['open', 'closed'], default: 'open', done: ['closed'], wip: {}, wip_policy: 'warn'})
     expect(withDefaults({workflow: {statuses: ['a', 'done', 'z']}}, 'x').workflow.done).toEqual(['done'])
   })
 
@@ -93,7 +93,7 @@ describe('loadSettings', () => {
     )
     const s = loadSettings(dir)
     expect(s.name).toBe('Team')
-    expect(s.workflow).toEqual({statuses: ['backlog', 'doing', 'shipped'], default: 'backlog', done: ['shipped']})
+    expect(s.workflow).toEqual({statuses: ['backlog', 'doing', 'shipped'], default: 'backlog', done: ['shipped'], wip: {}, wip_policy: 'warn'})
     expect(s.ids).toEqual({length: 12, prefixes: {...defaultSettings().ids.prefixes, task: 't'}})
     expect(s.limits.max_document_bytes).toBe(2048)
     expect(s.git.auto_commit).toBe(true)

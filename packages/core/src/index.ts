@@ -33,7 +33,9 @@ export type {JsonSchema, TypeInfo} from './schemas.js'
 export {defaultSettings, loadSettings, SETTINGS_PATH, withDefaults} from './settings.js'
 export {DEFAULT_LOG_SETTINGS, readLogSettings} from './log-settings.js'
 export type {LogSettings} from './log-settings.js'
-export type {Settings} from './settings.js'
+export type {Settings, WipPolicy} from './settings.js'
+export {assertWorkflowStatus, doneTask, moveTask, tasksInStatus} from './workflow.js'
+export type {MoveResult} from './workflow.js'
 export {changesFor, DocumentStore, isArchivedPath, listDocumentFiles, loadSnapshot, readDocument, statDocumentFiles} from './store.js'
 export {INDEX_FORMAT, refreshIndex} from './index-cache.js'
 export type {IndexEntry, RefreshStats, StatEntry} from './index-cache.js'
@@ -110,3 +112,17 @@ export {
   tokenize,
 } from './search/index.js'
 export type {OpenSearchIndexOptions, SearchEntry, SearchHit, SearchIndexStats, SearchOptions, Snippet, TextRange} from './search/index.js'
+export {blockedTasks, criticalPath, NEXT_WEIGHTS, rankNext, unblockCounts} from './planning/index.js'
+export type {
+  BlockedOptions,
+  BlockedTask,
+  CriticalPath,
+  CriticalPathOptions,
+  ExplainItem,
+  NextFactor,
+  NextOptions,
+  RankedTask,
+  ScheduledTask,
+} from './planning/index.js'
+export {ROLLUP_HOURS_PER_DAY, rollUp} from './planning/index.js'
+export type {DueRisk, RollUp, RollUpOptions} from './planning/index.js'

@@ -46,6 +46,10 @@ workflow:
   default: ${d.workflow.default}
   # Statuses that count as finished.
   done: [${d.workflow.done.join(', ')}]
+  # Work-in-progress limits: status: most tasks (none by default), e.g. {in-progress: 3}.
+  wip: {}
+  # At a WIP limit, \`psp task move\` warns and moves anyway (warn) or refuses (refuse).
+  wip_policy: ${d.workflow.wip_policy}
 
 # Task priorities, lowest first.
 priorities: [${d.priorities.join(', ')}]

@@ -24,11 +24,22 @@ import {DEFAULT_LOG_SETTINGS} from './log-settings.js'
 
 export {SETTINGS_PATH}
 
+/** What a move into a status at its WIP limit does. */
+export type WipPolicy = 'warn' | 'refuse'
+
 /** Settings with every default filled in. */
 export interface Settings {
   schemaVersion: 1
   name: string
-  workflow: {statuses: string[]; default: string; done: string[]}
+  workflow: {
+    statuses: string[]
+    default: string
+    done: string[]
+    /** WIP limits: status → the most non-archived tasks it may hold. */
+    wip: Record<string, number>
+    /** At a WIP limit, `warn` moves the task anyway with a warning; `refuse` leaves it where it is. */
+    wip_policy: WipPolicy
+  }
   priorities: string[]
   ids: {length: number; prefixes: Record<string, string>}
   limits: {max_document_bytes: number}
@@ -49,7 +60,7 @@ export function defaultSettings(name = 'workspace'): Settings {
   return {
     schemaVersion: 1,
     name,
-    workflow: {statuses: ['todo', 'in-progress', 'review', 'done'], default: 'todo', done: ['done']},
+    workflow: {statuses: ['todo', 'in-progress', 'review', 'done'], default: 'todo', done: ['done'], wip: {}, wip_policy: 'warn'},
     priorities: ['low', 'medium', 'high', 'critical'],
     ids: {length: 10, prefixes: {...DEFAULT_PREFIXES}},
     limits: {max_document_bytes: 1024 * 1024},
@@ -77,6 +88,8 @@ export function withDefaults(raw: Raw, fallbackName: string): Settings {
       statuses,
       default: raw.workflow?.default ?? statuses[0] ?? d.workflow.default,
       done: raw.workflow?.done ?? (statuses.includes('done') ? ['done'] : statuses.slice(-1)),
+      wip: {...raw.workflow?.wip},
+      wip_policy: raw.workflow?.wip_policy ?? d.workflow.wip_policy,
     },
     priorities: raw.priorities ?? d.priorities,
     ids: {length: raw.ids?.length ?? d.ids.length, prefixes: {...d.ids.prefixes, ...raw.ids?.prefixes}},
@@ -111,17 +124,21 @@ export function loadSettings(root: string): Settings {
     })
   }
   const settings = withDefaults(raw as Raw, path.basename(root))
-  const {statuses, done} = settings.workflow
+  const {statuses, done, wip} = settings.workflow
+  const notAStatus = (status: string, field: string) => {
+    const where = locateKeys(text).get('workflow')
+    return new InvalidDocumentError(`"${status}" is not one of workflow.statuses (${statuses.join(', ')})`, {
+      path: SETTINGS_PATH,
+      line: where?.line,
+      col: where?.col,
+      field,
+    })
+  }
   for (const status of [settings.workflow.default, ...done]) {
-    if (!statuses.includes(status)) {
-      const where = locateKeys(text).get('workflow')
-      throw new InvalidDocumentError(`"${status}" is not one of workflow.statuses (${statuses.join(', ')})`, {
-        path: SETTINGS_PATH,
-        line: where?.line,
-        col: where?.col,
-        field: 'workflow',
-      })
-    }
+    if (!statuses.includes(status)) throw notAStatus(status, 'workflow')
+  }
+  for (const status of Object.keys(wip)) {
+    if (!statuses.includes(status)) throw notAStatus(status, `workflow.wip.${status}`)
   }
   return settings
 }

@@ -116,7 +116,7 @@ describe('ordering', () => {
 
   it('uses a custom workflow from the settings', () => {
     const settings = defaultSettings()
-    settings.workflow = {statuses: ['backlog', 'doing', 'shipped'], default: 'backlog', done: ['shipped']}
+    settings.workflow = {...settings.workflow, statuses: ['backlog', 'doing', 'shipped'], default: 'backlog', done: ['shipped']}
     settings.priorities = ['p3', 'p2', 'p1', 'p0']
     const records = [rec('x', {status: 'doing', priority: 'p0'}), rec('y', {status: 'backlog', priority: 'p2'})]
     const context = makeQueryContext(settings, records, {now: () => NOW})

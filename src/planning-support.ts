@@ -1,0 +1,23 @@
+/**
+ * What the planning commands (`task blocked`, `next`, `plan critical-path`) share: the query
+ * context over every record (archived ones too, so a dependency on an archived task resolves the
+ * way `psp query 'blocked'` resolves it), and the tasks to plan.
+ */
+import {DocumentStore, makeQueryContext, type DocumentRecord, type QueryContext} from '@psp/core'
+
+export interface PlanningInput {
+  store: DocumentStore
+  tasks: DocumentRecord[]
+  context: QueryContext
+}
+
+export function planningInput(store: DocumentStore): PlanningInput {
+  const {records} = store.load()
+  const context = makeQueryContext(store.ws.settings, records, {root: store.ws.root})
+  return {store, tasks: store.list('task'), context}
+}
+
+/** A reference to another record, as the planning commands' JSON shows it. */
+export function refJson(record: DocumentRecord): Record<string, unknown> {
+  return {id: record.id, title: record.title, status: record.data['status'] ?? null}
+}
