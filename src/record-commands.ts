@@ -8,8 +8,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import {DocumentStore, PspError, UsageError, type DocumentRecord} from '@psp/core'
+import {DocumentStore, PspError, rollUp, UsageError, type DocumentRecord} from '@psp/core'
 import {DEFAULT_COLUMNS, PspCommand, recordJson, renderRecord, type Format} from '@psp/command'
+import {planningInput} from './planning-support.js'
+import {rollUpJson, rollUpText} from './rollup-support.js'
 import {editFlags, editOperations, fieldsFromFlags, idArg, listFlags, parseSets, resolveRef} from './record-flags.js'
 import {renderSelection, select, selectionJson, unreadableWarning} from './query-support.js'
 
@@ -170,5 +172,21 @@ export abstract class RecordRestore extends PspCommand<typeof RecordRestore> {
     const record = new DocumentStore(this.workspace()).restore(this.args.id as string, type)
     this.print(`Restored ${record.id}  ${record.path}`)
     return recordJson(record)
+  }
+}
+
+/**
+ * The base of `project show` and `milestone show`: the record, then a roll-up of its tasks
+ * (docs/planning.md), also under `rollup` in `--json`.
+ */
+export abstract class RecordShowWithRollUp extends RecordShow {
+  public override async run(): Promise<Json> {
+    const type = (this.constructor as typeof RecordShow).type as 'project' | 'milestone'
+    const store = new DocumentStore(this.workspace())
+    const record = store.get(this.args.id as string, type)
+    const {tasks, context} = planningInput(store)
+    const rollup = rollUp(tasks, context, {[type]: record.id, due: record.data['due']})
+    this.print(renderRecord(record) + rollUpText(rollup))
+    return {...recordJson(record, {body: true}), rollup: rollUpJson(rollup)}
   }
 }

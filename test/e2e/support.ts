@@ -1,10 +1,12 @@
 /**
  * Assertions shared by the end-to-end tests: what a failed command must look like (invariant 6:
  * one `Error:` line, a documented exit code, no stack trace, nothing touched) and small shortcuts
- * for making records through the real CLI.
+ * for making workspaces and records through the real CLI.
  */
-import {expect} from 'vitest'
-import {changedPaths, json, psp, snapshotFiles, type RunResult} from '../helpers/cli.js'
+import fs from 'node:fs'
+import path from 'node:path'
+import {afterAll, expect} from 'vitest'
+import {changedPaths, cleanup, json, makeWorkspace, psp, snapshotFiles, type RunResult} from '../helpers/cli.js'
 
 /** A record as `--json` prints it. */
 export interface Rec {
@@ -75,3 +77,20 @@ export function add(cwd: string, type: string, title: string, flags: string[] = 
 export function pspJson<T = Rec>(cwd: string, args: string[], env?: Record<string, string | undefined>): T {
   return json<T>(ok(psp([...args, '--json'], {cwd, env})))
 }
+
+/**
+ * Returns a function that makes a workspace (committed when asked) in a temporary folder; every
+ * folder it made is removed after the calling file's tests.
+ */
+export function useWorkspaces(): (commit?: boolean) => string {
+  const dirs: string[] = []
+  afterAll(() => dirs.forEach(cleanup))
+  return (commit = false) => {
+    const dir = makeWorkspace({commit})
+    dirs.push(dir)
+    return dir
+  }
+}
+
+/** A workspace file's text. */
+export const read = (dir: string, rel: string): string => fs.readFileSync(path.join(dir, rel), 'utf8')

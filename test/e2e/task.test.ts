@@ -4,19 +4,12 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {cleanup, git, json, makeWorkspace, psp, writeDocument} from '../helpers/cli.js'
-import {add, expectError, expectJsonError, ok, pspJson, unchanged, type Rec} from './support.js'
+import {beforeAll, describe, expect, it} from 'vitest'
+import {git, json, psp, writeDocument} from '../helpers/cli.js'
+import {add, expectError, expectJsonError, ok, pspJson, read, unchanged, useWorkspaces, type Rec} from './support.js'
 
 const ID = /^task-[0-9a-hjkmnp-tv-z]{10}$/
-const dirs: string[] = []
-afterAll(() => dirs.forEach(cleanup))
-function workspace(commit = false): string {
-  const dir = makeWorkspace({commit})
-  dirs.push(dir)
-  return dir
-}
-const read = (dir: string, rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8')
+const workspace = useWorkspaces()
 
 describe('acceptance scenario', () => {
   let ws: string

@@ -4,18 +4,11 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {cleanup, git, makeWorkspace, psp} from '../helpers/cli.js'
-import {add, expectError, expectJsonError, ok, pspJson, unchanged, type Rec} from './support.js'
+import {beforeAll, describe, expect, it} from 'vitest'
+import {git, psp} from '../helpers/cli.js'
+import {add, expectError, expectJsonError, ok, pspJson, read, unchanged, useWorkspaces, type Rec} from './support.js'
 
-const dirs: string[] = []
-afterAll(() => dirs.forEach(cleanup))
-function workspace(commit = false): string {
-  const dir = makeWorkspace({commit})
-  dirs.push(dir)
-  return dir
-}
-const read = (dir: string, rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8')
+const workspace = useWorkspaces()
 
 /** Sets workflow keys in config/settings.yaml, as a user's editor would. */
 function setWorkflow(dir: string, lines: string[]): void {
