@@ -343,3 +343,17 @@ describe('locateKeys', () => {
     expect(locateKeys('- a\n').size).toBe(0)
   })
 })
+
+describe('renderFrontmatter writes what the reader reads back', () => {
+  // Found by the round-trip property test: `yaml` wrote `["-\n$"]` as a multi-line plain
+  // scalar inside a flow list, which js-yaml (the reader) refused.
+  it.each([
+    [['-\n$']],
+    [['a\nb', 'c']],
+    [{k: '- x\n- y'}],
+    ['a top-level\nmulti-line string'],
+  ])('round-trips %j', (value) => {
+    const text = `---\nid: x\ntype: task\n${renderFrontmatter({a: value})}---\n`
+    expect(splitDocument(text).data['a']).toEqual(value)
+  })
+})

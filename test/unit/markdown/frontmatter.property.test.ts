@@ -9,6 +9,8 @@ import {applyChanges, renderFrontmatter, splitDocument} from '@psp/core'
 
 // PSP_PROPERTY_RUNS=5000 explores further (slower); the default keeps the unit suite fast.
 const RUNS = Number(process.env['PSP_PROPERTY_RUNS'] ?? 300)
+// PSP_PROPERTY_SEED=<seed printed with a failure> replays that run.
+const SEED = process.env['PSP_PROPERTY_SEED'] === undefined ? {} : {seed: Number(process.env['PSP_PROPERTY_SEED'])}
 
 /** Strings that YAML reads as something else unless quoted, or that are awkward to write. */
 const TRICKY = [
@@ -116,7 +118,7 @@ describe('frontmatter round trip (property)', () => {
         expect(split.eol).toBe(g.eol)
         expect(split.bom).toBe(g.bom)
       }),
-      {numRuns: RUNS},
+      {numRuns: RUNS, ...SEED},
     )
   })
 
@@ -131,7 +133,7 @@ describe('frontmatter round trip (property)', () => {
         expect(split.text.slice(split.bodyStart)).toBe(g.body)
         expect(edit(changed, {[k]: original})).toBe(text)
       }),
-      {numRuns: RUNS},
+      {numRuns: RUNS, ...SEED},
     )
   })
 
@@ -149,7 +151,7 @@ describe('frontmatter round trip (property)', () => {
         expect(after.slice(after.length - tail)).toEqual(before.slice(end))
         expect(after.length - tail).toBeGreaterThan(start)
       }),
-      {numRuns: RUNS},
+      {numRuns: RUNS, ...SEED},
     )
   })
 
@@ -167,7 +169,7 @@ describe('frontmatter round trip (property)', () => {
         delete rest[k]
         expect(splitDocument(out).data).toEqual(rest)
       }),
-      {numRuns: RUNS},
+      {numRuns: RUNS, ...SEED},
     )
   })
 
@@ -185,7 +187,7 @@ describe('frontmatter round trip (property)', () => {
         expect(after[closing]?.startsWith(`${k}:`)).toBe(true)
         expect(splitDocument(after.join('\n')).data).toEqual({...data, [k]: next})
       }),
-      {numRuns: RUNS},
+      {numRuns: RUNS, ...SEED},
     )
   })
 })

@@ -74,9 +74,14 @@ const RENDER_OPTIONS = {lineWidth: 0, flowCollectionPadding: false}
 function quoteNumberLike(doc: import('yaml').Document): void {
   const {Scalar, visit} = yaml()
   visit(doc, {
-    Scalar(_, node) {
+    Scalar(_, node, path) {
+      if (typeof node.value !== 'string') return
       const plain = node.type === undefined || node.type === Scalar.PLAIN
-      if (plain && typeof node.value === 'string' && JS_YAML_NUMBER.test(node.value)) node.type = Scalar.QUOTE_DOUBLE
+      if (plain && JS_YAML_NUMBER.test(node.value)) node.type = Scalar.QUOTE_DOUBLE
+      // A line break inside a list or map item: `yaml` would write a multi-line plain scalar,
+      // which js-yaml misreads (a continuation line starting with `-`, say). Quoted, both agree.
+      // (Document → map → pair is a top-level value, which may use a block scalar.)
+      else if (node.value.includes('\n') && path.length > 3) node.type = Scalar.QUOTE_DOUBLE
     },
   })
 }
