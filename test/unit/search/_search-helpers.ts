@@ -4,24 +4,12 @@
  * counter of the files actually read.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import {afterEach} from 'vitest'
 import {parseDocumentText} from '@psp/core'
 import {searchEntries, type SearchEntry} from '@psp/core'
 
-/** Returns a maker of empty temporary folders, all removed after each test of the calling file. */
-export function useRoots(): () => string {
-  const made: string[] = []
-  afterEach(() => {
-    for (const dir of made.splice(0)) fs.rmSync(dir, {recursive: true, force: true})
-  })
-  return () => {
-    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'psp-search-')))
-    made.push(dir)
-    return dir
-  }
-}
+/** Empty temporary folders, removed after each test of the calling file. */
+export {useTempDirs as useRoots} from '../_helpers.js'
 
 export interface DocFields {
   id: string
