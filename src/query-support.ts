@@ -117,10 +117,3 @@ export async function renderSelection(selected: Selected, format: Format, column
     selected.group ?? '',
   )
 }
-
-/** The warning for documents the store could not read, if any. */
-export function unreadableWarning(store: DocumentStore): string | undefined {
-  const {unreadable} = store.load()
-  if (unreadable.length === 0) return undefined
-  return `Warning: ${unreadable.length} document${unreadable.length > 1 ? 's' : ''} could not be read (run psp validate): ${unreadable[0]?.path}${unreadable.length > 1 ? ', …' : ''}`
-}

@@ -13,7 +13,7 @@ import {DEFAULT_COLUMNS, PspCommand, recordJson, renderRecord, type Format} from
 import {planningInput} from './planning-support.js'
 import {rollUpJson, rollUpText} from './rollup-support.js'
 import {editFlags, editOperations, fieldsFromFlags, idArg, listFlags, parseSets, resolveRef} from './record-flags.js'
-import {renderSelection, select, selectionJson, unreadableWarning} from './query-support.js'
+import {renderSelection, select, selectionJson} from './query-support.js'
 
 type Json = Record<string, unknown>
 
@@ -55,8 +55,7 @@ export abstract class RecordList extends PspCommand<typeof RecordList> {
       archived: flags.archived,
     })
     const selected = select(store, candidates, flags)
-    const warning = unreadableWarning(store)
-    if (warning !== undefined) this.note(warning)
+    this.noteUnreadable(store)
     if (!this.jsonEnabled()) {
       const format = flags.format as Format
       if (selected.result.records.length === 0 && format === 'table') this.note(`No ${type}s${flags.archived ? ' in the archive' : ''}.`)
@@ -185,6 +184,7 @@ export abstract class RecordShowWithRollUp extends RecordShow {
     const store = new DocumentStore(this.workspace())
     const record = store.get(this.args.id as string, type)
     const {tasks, context} = planningInput(store)
+    this.noteUnreadable(store)
     const rollup = rollUp(tasks, context, {[type]: record.id, due: record.data['due']})
     this.print(renderRecord(record) + rollUpText(rollup))
     return {...recordJson(record, {body: true}), rollup: rollUpJson(rollup)}

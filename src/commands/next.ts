@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {DocumentStore, rankNext, type RankedTask} from '@psp/core'
+import {DocumentStore, parseLimit, rankNext, type RankedTask} from '@psp/core'
 import {PspCommand, recordJson, renderRows, visible} from '@psp/command'
 import {resolveRef} from '../record-flags.js'
 import {planningInput} from '../planning-support.js'
@@ -23,7 +23,7 @@ export default class Next extends PspCommand<typeof Next> {
   static override flags = {
     project: Flags.string({description: 'Only tasks of this project (id or prefix).', helpValue: '<project>'}),
     assignee: Flags.string({description: 'Only tasks assigned to this person.', helpValue: '<name>'}),
-    limit: Flags.integer({description: 'At most this many tasks.', default: 10, min: 1, helpValue: '<n>'}),
+    limit: Flags.string({description: 'At most this many tasks (default 10).', helpValue: '<n>'}),
     explain: Flags.boolean({description: 'Show how each score is made up.'}),
   }
 
@@ -32,10 +32,11 @@ export default class Next extends PspCommand<typeof Next> {
     const {flags} = this
     const project = flags.project === undefined ? undefined : resolveRef(store, flags.project, 'project')
     const {tasks, context} = planningInput(store)
+    this.noteUnreadable(store)
     const ranked = rankNext(tasks, context, {
       ...(project === undefined ? {} : {project}),
       ...(flags.assignee === undefined ? {} : {assignee: flags.assignee}),
-      limit: flags.limit,
+      limit: flags.limit === undefined ? 10 : parseLimit(flags.limit),
     })
     if (!this.jsonEnabled()) {
       if (ranked.length === 0) this.note('No ready tasks.')

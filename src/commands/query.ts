@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {DocumentStore} from '@psp/core'
 import {DEFAULT_COLUMNS, PspCommand, type Format} from '@psp/command'
-import {fieldsFlag, formatFlag, limitFlag, renderSelection, select, selectionJson, sortFlag, unreadableWarning} from '../query-support.js'
+import {fieldsFlag, formatFlag, limitFlag, renderSelection, select, selectionJson, sortFlag} from '../query-support.js'
 
 export default class Query extends PspCommand<typeof Query> {
   static override description = 'Find the records of every type (or --type) that match a query; archived records are left out. The language: docs/query.md.'
@@ -26,8 +26,7 @@ export default class Query extends PspCommand<typeof Query> {
     const types = flags.type === undefined || flags.type.length === 0 ? undefined : new Set(flags.type.map((t) => store.ws.schemas.get(t).name))
     const candidates = store.list().filter((r) => types === undefined || types.has(r.type))
     const selected = select(store, candidates, {...flags, where: this.args.query})
-    const warning = unreadableWarning(store)
-    if (warning !== undefined) this.note(warning)
+    this.noteUnreadable(store)
     if (!this.jsonEnabled()) {
       const format = flags.format as Format
       const only = types?.size === 1 ? [...types][0] : undefined

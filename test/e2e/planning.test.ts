@@ -3,6 +3,8 @@
  * fixed ids: good input (tables and --json), agreement with `psp query 'blocked'` / `'ready'`,
  * and bad input (an unknown project prefix exits 4, wrong flags exit 2, nothing written).
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {cleanup, makeWorkspace, psp, writeDocument} from '../helpers/cli.js'
 import {expectError, expectJsonError, ok, pspJson, unchanged, type Rec} from './support.js'
@@ -86,8 +88,9 @@ describe('psp next', () => {
   it('refuses bad input', () => {
     unchanged(ws, () => {
       expectError(run(['next', '--project', 'nope']), 4)
-      expectError(run(['next', '--limit', '0']), 2)
-      expectError(run(['next', '--limit', 'x']), 2)
+      // The same message as every other --limit (list, query, search).
+      expectError(run(['next', '--limit', '0']), 2, /^Error: --limit must be a positive whole number, got "0"$/m)
+      expectError(run(['next', '--limit', 'x']), 2, /--limit must be a positive whole number, got "x"/)
       expectJsonError(run(['next', '--limit', 'x', '--json']), 2, 'USAGE')
     })
   })
@@ -119,7 +122,12 @@ describe('psp plan critical-path', () => {
     unchanged(ws, () => {
       expectError(run(['plan', 'critical-path', '--project', 'nope']), 4)
       expectError(run(['plan', 'critical-path', '--milestone', 'nope']), 4)
-      expectError(run(['plan', 'critical-path', '--project', 'proj-g', '--milestone', 'ms-spr']), 2)
+      // oclif reports the conflict twice (once per flag): one line, naming the first.
+      expectError(
+        run(['plan', 'critical-path', '--project', 'proj-g', '--milestone', 'ms-spr']),
+        2,
+        /^Error: --milestone=ms-spr cannot also be provided when using --project \(and 1 more\)$/m,
+      )
       expectJsonError(run(['plan', 'critical-path', '--bogus', '--json']), 2, 'USAGE')
     })
   })
@@ -171,5 +179,21 @@ describe('edge cases', () => {
     writeDocument(dir, 'data/tasks/task-000000000b.md', {id: 'task-000000000b', type: 'task', title: 'B', status: 'todo', depends_on: ['task-000000000c']})
     writeDocument(dir, 'data/tasks/task-000000000c.md', {id: 'task-000000000c', type: 'task', title: 'C', status: 'todo', depends_on: ['task-000000000b']})
     expectError(psp(['plan', 'critical-path'], {cwd: dir}), 7, /dependency cycle: task-000000000b → task-000000000c → task-000000000b/)
+  })
+})
+
+describe('a document that cannot be read', () => {
+  it('is named in a warning by every planning command, which still answers', () => {
+    const bad = 'data/tasks/broken.md'
+    fs.mkdirSync(path.join(ws, 'data/tasks'), {recursive: true})
+    fs.writeFileSync(path.join(ws, bad), '---\nid: [\n---\n')
+    try {
+      for (const args of [['next'], ['task', 'blocked'], ['plan', 'critical-path']]) {
+        const result = ok(run(args))
+        expect(result.stderr, args.join(' ')).toMatch(/^Warning: 1 document could not be read \(run psp validate\): data\/tasks\/broken\.md$/m)
+      }
+    } finally {
+      fs.rmSync(path.join(ws, bad))
+    }
   })
 })

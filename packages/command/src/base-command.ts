@@ -3,7 +3,7 @@
  * flags, and the workspace. Errors are not handled here: bin/run.js renders them in one place.
  */
 import {Command, Flags, type Interfaces} from '@oclif/core'
-import {defaultSettings, findWorkspaceRoot, LOG_LEVELS, SchemaRegistry, Workspace} from '@psp/core'
+import {defaultSettings, findWorkspaceRoot, LOG_LEVELS, SchemaRegistry, Workspace, type DocumentStore} from '@psp/core'
 import {runContext} from './run-context.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof PspCommand)['baseFlags'] & T['flags']>
@@ -58,6 +58,18 @@ export abstract class PspCommand<T extends typeof Command> extends Command {
   /** Prints text to stdout unless --json is on (then the return value is printed instead). */
   protected print(text: string): void {
     if (!this.jsonEnabled() && text !== '') process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+  }
+
+  /**
+   * Warns on stderr about documents the store could not read: a command that works from the
+   * whole workspace (a list, a query, next, the critical path) would otherwise quietly leave
+   * them out.
+   */
+  protected noteUnreadable(store: DocumentStore): void {
+    const {unreadable} = store.load()
+    if (unreadable.length === 0) return
+    const n = unreadable.length
+    this.note(`Warning: ${n} document${n > 1 ? 's' : ''} could not be read (run psp validate): ${unreadable[0]?.path}${n > 1 ? ', …' : ''}`)
   }
 
   /** Prints a diagnostic to stderr (never mixed into data on stdout). */

@@ -56,6 +56,11 @@ function firstLine(message: string): string {
     .split('\n')
     .map((l) => l.replace(/^\s*›?\s*Error:\s*/, '').trim())
     .filter((l) => l !== '' && !/^See more help with/.test(l))
+  // "The following errors occurred:" then one line per error: keep the first, count the rest.
+  if (/^The following errors occurred:?$/.test(lines[0] ?? '') && lines.length > 1) {
+    const rest = lines.length - 2
+    return `${lines[1]}${rest > 0 ? ` (and ${rest} more)` : ''}`
+  }
   // oclif's note about multi-value flags is moot: psp's take one value per occurrence.
   return lines
     .join(' ')

@@ -21,6 +21,7 @@ export default class PlanCriticalPath extends PspCommand<typeof PlanCriticalPath
     const project = flags.project === undefined ? undefined : resolveRef(store, flags.project, 'project')
     const milestone = flags.milestone === undefined ? undefined : resolveRef(store, flags.milestone, 'milestone')
     const {tasks, context} = planningInput(store)
+    this.noteUnreadable(store)
     const result = criticalPath(tasks, context, {...(project === undefined ? {} : {project}), ...(milestone === undefined ? {} : {milestone})})
     if (!this.jsonEnabled()) {
       if (result.tasks.length === 0) this.note('No open tasks.')

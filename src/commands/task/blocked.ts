@@ -16,6 +16,7 @@ export default class TaskBlocked extends PspCommand<typeof TaskBlocked> {
     const store = new DocumentStore(this.workspace())
     const project = this.flags.project === undefined ? undefined : resolveRef(store, this.flags.project, 'project')
     const {tasks, context} = planningInput(store)
+    this.noteUnreadable(store)
     const blocked = blockedTasks(tasks, context, project === undefined ? {} : {project})
     if (!this.jsonEnabled()) {
       if (blocked.length === 0) this.note('No blocked tasks.')
