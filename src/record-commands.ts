@@ -8,11 +8,12 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import {DocumentStore, PspError, rollUp, UsageError, type DocumentRecord} from '@psp/core'
+import {applyEdits, DocumentStore, planEdits, PspError, rollUp, UsageError, type DocumentRecord} from '@psp/core'
 import {DEFAULT_COLUMNS, PspCommand, recordJson, renderRecord, type Format} from '@psp/command'
 import {planningInput} from './planning-support.js'
 import {rollUpJson, rollUpText} from './rollup-support.js'
-import {editFlags, editOperations, fieldsFromFlags, idArg, listFlags, parseSets, resolveRef} from './record-flags.js'
+import {askOnTerminal, count, decide, mayApply, PLAN_LINES, planJson, planText} from './bulk-edit-support.js'
+import {BULK_ONLY_FLAGS, editFlags, editIdArg, editOperations, fieldsFromFlags, idArg, listFlags, parseSets, resolveRef} from './record-flags.js'
 import {renderSelection, select, selectionJson} from './query-support.js'
 
 type Json = Record<string, unknown>
@@ -78,22 +79,34 @@ export abstract class RecordShow extends PspCommand<typeof RecordShow> {
   }
 }
 
-/** The base of `<type> edit`. */
+/**
+ * The base of `<type> edit`: one record by id (flags, or `$EDITOR`), or with `--where` every
+ * matching record, shown first and applied after `--yes` or a yes at the prompt.
+ */
 export abstract class RecordEdit extends PspCommand<typeof RecordEdit> {
   static type = 'task'
-  static override args = {id: idArg}
+  static override args = {id: editIdArg}
   static override flags = editFlags
 
   public async run(): Promise<Json> {
     const type = (this.constructor as typeof RecordEdit).type
     const store = new DocumentStore(this.workspace())
     const {flags} = this
+    const id = this.args.id as string | undefined
     const hasOps = [flags.set, flags.unset, flags.add, flags.remove].some((list) => list !== undefined && list.length > 0)
+    if (flags.where !== undefined) {
+      if (id !== undefined) throw new UsageError(`give either an id or --where, not both (${id} and --where)`)
+      if (!hasOps) throw new UsageError('--where needs --set, --unset, --add or --remove: a bulk edit never opens an editor')
+      return this.bulkEdit(store, type, flags.where)
+    }
+    const bulkOnly = BULK_ONLY_FLAGS.find((flag) => flags[flag])
+    if (bulkOnly !== undefined) throw new UsageError(`--${bulkOnly} goes with --where`)
+    if (id === undefined) throw new UsageError(`give the id of the ${type} to edit, or --where '<expr>' to edit every match`)
     let result
     if (hasOps) {
-      result = await store.update(this.args.id as string, editOperations(flags, store, type), type)
+      result = await store.update(id, editOperations(flags, store, type), type)
     } else {
-      const record = store.get(this.args.id as string, type)
+      const record = store.get(id, type)
       if (!process.stdin.isTTY || !process.stdout.isTTY) {
         throw new UsageError('nothing to change: pass --set key=value (or run in a terminal to edit in $EDITOR)')
       }
@@ -112,6 +125,49 @@ export abstract class RecordEdit extends PspCommand<typeof RecordEdit> {
     }
     this.print(result.changed ? `Updated ${result.record.id}  ${result.record.path}` : `${result.record.id} unchanged`)
     return {...recordJson(result.record), changed: result.changed}
+  }
+
+  /** `--where`: plan every change, show it, then apply it, ask, or stop (docs/commands.md#bulk-edit). */
+  private async bulkEdit(store: DocumentStore, type: string, where: string): Promise<Json> {
+    const {flags} = this
+    if (flags.yes && flags['dry-run']) throw new UsageError('--yes and --dry-run contradict each other: choose one')
+    const ops = editOperations(flags, store, type)
+    const selected = select(store, store.filter({type, archived: flags.archived}), {where})
+    this.noteUnreadable(store)
+    const plan = planEdits(store, selected.result.records, ops)
+    for (const warning of plan.warnings) this.note(`Warning: ${warning}`)
+    if (plan.edits.length === 0) {
+      if (plan.matched === 0) this.note(`No ${type}s${flags.archived ? ' in the archive' : ''} match; nothing changed.`)
+      else this.print(planText(plan, type, {applying: false}))
+      return planJson(plan, false)
+    }
+    const json = this.jsonEnabled()
+    const choice = {yes: flags.yes, dryRun: flags['dry-run'], canAsk: !json && Boolean(process.stdin.isTTY && process.stdout.isTTY)}
+    this.print(planText(plan, type, {applying: mayApply(choice), ...(flags.verbose ? {} : {limit: PLAN_LINES})}))
+    const decision = await decide(choice, () => askOnTerminal(`Change ${count(plan.edits.length, type)}?`))
+    switch (decision) {
+      case 'apply': {
+        const written = await applyEdits(store, plan)
+        this.print(`Changed ${count(written.length, type)}`)
+        return planJson(plan, true)
+      }
+      case 'dry-run':
+        return planJson(plan, false)
+      case 'declined':
+        // Like apt or terraform: the command ran, but what was asked did not happen.
+        this.note('Nothing changed.')
+        process.exitCode = 1
+        return planJson(plan, false)
+      case 'cancelled':
+        this.note('Cancelled; nothing changed.')
+        return this.exit(130)
+      case 'cannot-ask':
+        // The plan is the data a script asked for; the refusal is the error.
+        if (json) this.logJson(planJson(plan, false))
+        throw new UsageError(
+          `${count(plan.edits.length, type)} would change; re-run with --yes to apply (${json ? '--json never asks' : 'no terminal to ask on'})`,
+        )
+    }
   }
 }
 

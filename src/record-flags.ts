@@ -4,6 +4,7 @@
  */
 import {Args, Flags, type Interfaces} from '@oclif/core'
 import {parseFieldValue, splitAssignment, UsageError, type DocumentStore, type EditOperations} from '@psp/core'
+import {PLAN_LINES} from './bulk-edit-support.js'
 import {formatFlag, listQueryFlags} from './query-support.js'
 
 /** A field a type's `add` command offers as a flag. */
@@ -99,7 +100,15 @@ export const editFlags = {
   unset: Flags.string({description: 'Remove a field; repeatable.', multiple: true, multipleNonGreedy: true}),
   add: Flags.string({description: 'Add a value to a list field: key=value; repeatable.', multiple: true, multipleNonGreedy: true}),
   remove: Flags.string({description: 'Remove a value from a list field: key=value; repeatable.', multiple: true, multipleNonGreedy: true}),
+  where: Flags.string({description: 'Edit every record matching this query (docs/query.md) instead of one id; shows the changes and asks first.', helpValue: '<expr>'}),
+  archived: Flags.boolean({description: 'With --where: match archived records instead of live ones.'}),
+  yes: Flags.boolean({char: 'y', description: 'With --where: apply without asking (needed when there is no terminal).'}),
+  'dry-run': Flags.boolean({description: 'With --where: show what would change, and change nothing.'}),
+  verbose: Flags.boolean({description: `With --where: list every record that changes (default: the first ${PLAN_LINES}).`}),
 }
+
+/** The flags of `edit` that only make sense with `--where`. */
+export const BULK_ONLY_FLAGS = ['archived', 'yes', 'dry-run', 'verbose'] as const
 
 /** Builds edit operations from `--set/--unset/--add/--remove`, resolving reference fields. */
 export function editOperations(
@@ -137,6 +146,9 @@ export function editOperations(
 }
 
 export const idArg = Args.string({description: 'Id or unique prefix (case-insensitive).', required: true})
+
+/** The id of `edit`: required unless `--where` picks the records. */
+export const editIdArg = Args.string({description: 'Id or unique prefix (case-insensitive); or use --where to edit every match.'})
 
 export const listFlags = {
   status: Flags.string({description: 'Only records with this status; repeatable.', multiple: true, multipleNonGreedy: true}),

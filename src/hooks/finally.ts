@@ -11,7 +11,7 @@ const hook: Hook.Finally = async function (options) {
   const root = runContext.root ?? findWorkspaceRoot(process.cwd())
   if (root === undefined) return
   try {
-    const settings = readLogSettings(root)
+    const settings = runContext.log ?? readLogSettings(root)
     const level = runContext.logLevel ?? process.env['PSP_LOG_LEVEL'] ?? settings.level
     const exit = options.error === undefined ? Number(process.exitCode ?? 0) : exitCodeOf(options.error)
     const entries = drainLog()

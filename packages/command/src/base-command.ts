@@ -45,6 +45,7 @@ export abstract class PspCommand<T extends typeof Command> extends Command {
   protected workspace(): Workspace {
     this.ws ??= Workspace.open(process.cwd())
     runContext.root = this.ws.root
+    runContext.log = this.ws.settings.log
     return this.ws
   }
 

@@ -1,2 +1,8 @@
 /** What the hooks need to know about the command that ran (set by the base command). */
-export const runContext: {started: number; logLevel?: string; root?: string} = {started: Date.now()}
+export const runContext: {
+  started: number
+  logLevel?: string
+  root?: string
+  /** The workspace's log settings, once a command has read settings.yaml (saves the hook reading it again). */
+  log?: {level: string; max_bytes: number; keep: number}
+} = {started: Date.now()}

@@ -3,7 +3,7 @@
  * the raw text and offsets so that an edit can rewrite exactly the lines it changes.
  */
 import {InvalidDocumentError, PspError} from './errors.js'
-import {assertValidId} from './ids.js'
+import {assertValidId, isValidId} from './ids.js'
 import {editFrontmatter, locateKeys, renderFrontmatter, type FieldChanges} from './markdown/frontmatter-edit.js'
 import {splitDocument, type SplitDocument} from './markdown/frontmatter.js'
 
@@ -52,7 +52,8 @@ export function parseDocumentText(text: string, path: string, archived = false):
   if (typeof data['id'] !== 'string') {
     throw new InvalidDocumentError('must be a string', {path, ...where('id'), field: 'id'})
   }
-  assertValidId(data['id'], {path, ...where('id')})
+  // Locating a key loads the YAML editor's parser: only worth it for the error message.
+  if (!isValidId(data['id'])) assertValidId(data['id'], {path, ...where('id')})
   if (typeof data['type'] !== 'string' || data['type'] === '') {
     const missing = data['type'] === undefined
     throw new InvalidDocumentError(missing ? 'required field is missing' : 'must be a non-empty string', {

@@ -12,22 +12,25 @@ function tempPathFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
 }
 
-function writeTemp(target: string, data: string | Uint8Array): string {
+function writeTemp(target: string, data: string | Uint8Array, durable = true): string {
   fs.mkdirSync(path.dirname(target), {recursive: true})
   const temp = tempPathFor(target)
   const fd = fs.openSync(temp, 'wx')
   try {
     fs.writeFileSync(fd, data)
-    fs.fsyncSync(fd)
+    if (durable) fs.fsyncSync(fd)
   } finally {
     fs.closeSync(fd)
   }
   return temp
 }
 
-/** Replaces `target` atomically: readers see the old or the new file, never half of one. */
-export function writeFileAtomic(target: string, data: string | Uint8Array): void {
-  const temp = writeTemp(target, data)
+/**
+ * Replaces `target` atomically: readers see the old or the new file, never half of one.
+ * `durable: false` skips the fsync, for caches that are rebuilt when found damaged after a crash.
+ */
+export function writeFileAtomic(target: string, data: string | Uint8Array, options: {durable?: boolean} = {}): void {
+  const temp = writeTemp(target, data, options.durable ?? true)
   try {
     fs.renameSync(temp, target)
   } catch (error) {

@@ -34,6 +34,11 @@ export function newId(prefix: string, exists: (id: string) => boolean = () => fa
   }
 }
 
+/** True when `id` is safe to use in a file name and matches the id pattern. */
+export function isValidId(id: unknown): id is string {
+  return typeof id === 'string' && id !== '' && id.length <= MAX_ID_LENGTH && ID_PATTERN.test(id)
+}
+
 /** Throws unless `id` is safe to use in a file name and matches the id pattern. */
 export function assertValidId(id: unknown, where: {path?: string; line?: number; col?: number} = {}): asserts id is string {
   if (typeof id !== 'string' || id === '') {

@@ -8,20 +8,19 @@
 import {createHash} from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import type {DocumentRecord} from './document.js'
 import {writeFileAtomic} from './fs-safe.js'
 import type {Problem} from './validate.js'
 
 /** Bump when the shard format or what parsing produces changes. */
-export const INDEX_FORMAT = 1
+export const INDEX_FORMAT = 2
 
 /** One document file as the index knows it: its stat, and either its record or why it failed. */
 export interface IndexEntry {
   path: string
   mtimeMs: number
   size: number
-  /** The record without its body (read from the file on demand). */
-  record?: Omit<DocumentRecord, 'body'>
+  /** The frontmatter (id, type and title are in it; the body is read from the file on demand). */
+  data?: Record<string, unknown>
   problem?: Problem
 }
 
@@ -145,7 +144,9 @@ export function refreshIndex(
 
 function writeShard(file: string, shard: Shard): void {
   try {
-    writeFileAtomic(file, JSON.stringify(shard))
+    // No fsync: a shard torn by a crash fails to parse and is rebuilt; waiting for the disk on
+    // every cold build (tens of shards) would not make the cache any more correct.
+    writeFileAtomic(file, JSON.stringify(shard), {durable: false})
   } catch {
     // A read-only checkout still works, just without a warm cache.
   }

@@ -126,5 +126,7 @@ export type {
 } from './planning/index.js'
 export {ROLLUP_HOURS_PER_DAY, rollUp} from './planning/index.js'
 export type {DueRisk, RollUp, RollUpOptions} from './planning/index.js'
+export {applyEdits, planEdits} from './bulk-edit.js'
+export type {EditPlan, FieldChange, PlannedEdit} from './bulk-edit.js'
 export {BOARD_SHORT_ID_MIN, buildBoard, columnName, renderBoardMarkdown, renderBoardMermaid, shortIds, shownCards} from './planning/index.js'
 export type {Board, BoardCard, BoardColumn, BoardMermaid, BoardMermaidOptions, BoardOptions, WipState} from './planning/index.js'

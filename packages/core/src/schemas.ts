@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {createRequire} from 'node:module'
-import type {Ajv, ValidateFunction} from 'ajv'
+import type {Ajv, ErrorObject, ValidateFunction} from 'ajv'
 import {InvalidDocumentError, NotFoundError} from './errors.js'
 import type {Settings} from './settings.js'
 import {parseYamlData} from './yaml-data.js'
@@ -54,15 +54,57 @@ export function registerType(name: string, schema: JsonSchema): void {
   pluginTypes.set(name, schema)
 }
 
-/** Enums that come from settings rather than from the schema files. */
+/** Fields whose allowed values come from settings rather than from the schema files. */
+function settingsEnums(type: string, settings: Settings): Record<string, string[]> | undefined {
+  return type === 'task' ? {status: settings.workflow.statuses, priority: settings.priorities} : undefined
+}
+
+/** The settings-driven enums as a schema to fold into a type's own. */
 function settingsOverlay(type: string, settings: Settings): JsonSchema | undefined {
-  if (type !== 'task') return undefined
-  return {
-    properties: {
-      status: {enum: settings.workflow.statuses},
-      priority: {enum: settings.priorities},
-    },
+  const enums = settingsEnums(type, settings)
+  if (enums === undefined) return undefined
+  return {properties: Object.fromEntries(Object.entries(enums).map(([key, values]) => [key, {enum: values}]))}
+}
+
+/**
+ * A built-in type's validator precompiled at build time (scripts/build-validators.mjs), with the
+ * settings-driven enums checked here as ajv would report them. Undefined when the build did not
+ * produce one: the caller compiles the schema instead.
+ */
+function precompiledValidator(type: string, enums: Record<string, string[]> | undefined): ValidateFunction | undefined {
+  let base: ValidateFunction
+  try {
+    base = require(`./validators/${type}.cjs`) as ValidateFunction
+  } catch {
+    return undefined
   }
+  if (enums === undefined) return base
+  const validate = ((data: unknown) => {
+    base(data)
+    const errors: ErrorObject[] = [...(base.errors ?? [])]
+    if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
+      // ajv reports the allOf branches (document.json, then these enums) before the type's own
+      // properties; the first problem is the one a failed write names, so the order matters.
+      const own = errors.findIndex((e) => e.schemaPath.startsWith('#/') && !e.schemaPath.startsWith('#/allOf/') && e.schemaPath !== '#/type')
+      const found: ErrorObject[] = []
+      for (const [key, allowed] of Object.entries(enums)) {
+        const value = (data as Record<string, unknown>)[key]
+        if (value !== undefined && !allowed.includes(value as string)) {
+          found.push({
+            instancePath: `/${key}`,
+            schemaPath: `#/allOf/1/properties/${key}/enum`,
+            keyword: 'enum',
+            params: {allowedValues: allowed},
+            message: 'must be equal to one of the allowed values',
+          })
+        }
+      }
+      errors.splice(own === -1 ? errors.length : own, 0, ...found)
+    }
+    validate.errors = errors.length > 0 ? errors : null
+    return errors.length === 0
+  }) as ValidateFunction
+  return validate
 }
 
 function readWorkspaceSchema(root: string, file: string): JsonSchema {
@@ -90,7 +132,10 @@ export class SchemaRegistry {
   private readonly validators = new Map<string, ValidateFunction>()
   private ajv: Ajv | undefined
 
-  constructor(root: string | undefined, settings: Settings) {
+  constructor(
+    root: string | undefined,
+    private readonly settings: Settings,
+  ) {
     const base = loadBuiltinSchema('document')
     for (const name of BUILTIN_TYPES) {
       const schema = loadBuiltinSchema(name)
@@ -156,15 +201,20 @@ export class SchemaRegistry {
     return info
   }
 
-  /** The compiled validator of a type (compiled on first use). */
+  /** The validator of a type: precompiled for built-in types, else compiled on first use. */
   validator(type: string): ValidateFunction {
     const cached = this.validators.get(type)
     if (cached) return cached
+    const info = this.get(type)
+    const precompiled = info.source === 'builtin' ? precompiledValidator(type, settingsEnums(type, this.settings)) : undefined
+    if (precompiled !== undefined) {
+      this.validators.set(type, precompiled)
+      return precompiled
+    }
     if (!this.ajv) {
       this.ajv = makeAjv()
       this.ajv.addSchema(this.baseSchema)
     }
-    const info = this.get(type)
     let fn: ValidateFunction
     try {
       fn = this.ajv.compile(info.schema)

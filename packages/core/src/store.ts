@@ -13,7 +13,7 @@ import {newId, resolveId, slugify} from './ids.js'
 import {refreshIndex, type IndexEntry, type StatEntry} from './index-cache.js'
 import {log} from './log.js'
 import {decodeDocument} from './markdown/frontmatter.js'
-import {checkDocument, type Problem} from './validate.js'
+import {checkDocument, REFERENCE_FIELDS, referencedIds, type Problem} from './validate.js'
 import {LAYOUT, type Workspace} from './workspace.js'
 import type {FieldChanges} from './markdown/frontmatter-edit.js'
 
@@ -31,42 +31,79 @@ function isDocumentFile(name: string): boolean {
   return name.endsWith('.md') && !name.startsWith('.') && name.toLowerCase() !== 'readme.md'
 }
 
-/** Lists every document file under data/ (workspace-relative, sorted). */
-export function listDocumentFiles(ws: Workspace): string[] {
-  const out: string[] = []
-  const walk = (rel: string) => {
+/**
+ * Walks data/ and calls `visit` with each document file's folder (workspace-relative and
+ * absolute) and name. Callers build the paths they need, by concatenation rather than
+ * path.join: at 50,000 files the walk is on every command's critical path.
+ */
+function walkDocumentFiles(ws: Workspace, visit: (folder: string, absoluteFolder: string, name: string) => void): void {
+  const walk = (rel: string, absolute: string) => {
     let entries: fs.Dirent[]
     try {
-      entries = fs.readdirSync(ws.resolve(rel), {withFileTypes: true})
+      entries = fs.readdirSync(absolute, {withFileTypes: true})
     } catch {
       return
     }
     for (const entry of entries) {
-      const child = `${rel}/${entry.name}`
+      const name = entry.name
       if (entry.isDirectory()) {
-        if (!entry.name.startsWith('.') && !SKIP_DIRS.has(child)) walk(child)
-      } else if (entry.isFile() && isDocumentFile(entry.name)) {
-        out.push(child)
+        const child = `${rel}/${name}`
+        if (!name.startsWith('.') && !SKIP_DIRS.has(child)) walk(child, absolute + path.sep + name)
+      } else if (entry.isFile() && isDocumentFile(name)) {
+        visit(rel, absolute, name)
       }
     }
   }
-  walk(LAYOUT.data)
+  walk(LAYOUT.data, ws.resolve(LAYOUT.data))
+}
+
+/** Lists every document file under data/ (workspace-relative, sorted). */
+export function listDocumentFiles(ws: Workspace): string[] {
+  const out: string[] = []
+  walkDocumentFiles(ws, (folder, _absolute, name) => out.push(`${folder}/${name}`))
   return out.sort()
 }
+
+/**
+ * The name psp gave a document's file after its record's id: the file name (`<id>-<slug>.md`),
+ * or its folder's for a project (`<id>-<slug>/project.md`).
+ */
+function idName(folder: string, name: string): string {
+  return name === 'project.md' ? folder.slice(folder.lastIndexOf('/') + 1) : name
+}
+
+/**
+ * True when a file named after an id could hold an id that `query` resolves to. Ids match
+ * case-insensitively; `query` is lower-case and names psp writes are too, so a name with upper
+ * case (rare: a hand-made file) is compared lower-cased.
+ */
+function nameMayMatch(name: string, query: string): boolean {
+  const lower = /[A-Z]/.test(name) ? name.toLowerCase() : name
+  if (lower.startsWith(query)) return true
+  const dash = lower.indexOf('-')
+  return dash !== -1 && lower.startsWith(query, dash + 1)
+}
+
+/** Lookups by name read at most this many files before asking the index instead. */
+const MAX_NAME_CANDIDATES = 8
 
 /** True when a workspace-relative path is inside data/archive/. */
 export function isArchivedPath(rel: string): boolean {
   return rel.startsWith(`${LAYOUT.archive}/`)
 }
 
-/** Reads and parses one document file, enforcing the size limit before reading it. */
-export function readDocument(ws: Workspace, rel: string): ParsedDocument {
+/**
+ * Reads and parses one document file, enforcing the size limit before reading it. `size` is the
+ * file's size when the caller has just stat-ed it (the index walk has), saving a second stat.
+ */
+export function readDocument(ws: Workspace, rel: string, size?: number): ParsedDocument {
   const file = ws.resolve(rel)
-  let size: number
-  try {
-    size = fs.statSync(file).size
-  } catch (error) {
-    throw new NotFoundError(`no such file: ${rel}`, {path: rel, cause: error})
+  if (size === undefined) {
+    try {
+      size = fs.statSync(file).size
+    } catch (error) {
+      throw new NotFoundError(`no such file: ${rel}`, {path: rel, cause: error})
+    }
   }
   const limit = ws.settings.limits.max_document_bytes
   if (size > limit) {
@@ -105,49 +142,70 @@ function toProblem(error: unknown, rel: string): Problem {
 /** Every document file under data/ with its stat: the walk the index is validated by. */
 export function statDocumentFiles(ws: Workspace): StatEntry[] {
   const out: StatEntry[] = []
-  for (const rel of listDocumentFiles(ws)) {
-    try {
-      const stat = fs.statSync(ws.resolve(rel))
-      out.push({path: rel, mtimeMs: stat.mtimeMs, size: stat.size})
-    } catch {
-      // Deleted between the walk and the stat: it is simply gone.
-    }
-  }
-  return out
+  walkDocumentFiles(ws, (folder, absolute, name) => {
+    // throwIfNoEntry: a file deleted between the walk and the stat is simply gone.
+    const stat = fs.statSync(absolute + path.sep + name, {throwIfNoEntry: false})
+    if (stat !== undefined) out.push({path: `${folder}/${name}`, mtimeMs: stat.mtimeMs, size: stat.size})
+  })
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 }
 
 const CORE_VERSION = (createRequire(import.meta.url)('../package.json') as {version: string}).version
 
-/** Reads one file into an index entry: its record without the body, or the problem. */
+/** Reads one file into an index entry: its frontmatter, or the problem. */
 function indexEntry(ws: Workspace, stat: StatEntry): IndexEntry {
   try {
-    const {body: _body, ...record} = readDocument(ws, stat.path).record
-    return {...stat, record}
+    return {...stat, data: readDocument(ws, stat.path, stat.size).record.data}
   } catch (error) {
     return {...stat, problem: toProblem(error, stat.path)}
   }
 }
 
-/** A record from the index; its body is read from the file the first time it is asked for. */
-function withLazyBody(ws: Workspace, record: Omit<DocumentRecord, 'body'>): DocumentRecord {
-  let body: string | undefined
-  return Object.defineProperty({...record}, 'body', {
-    enumerable: true,
-    configurable: true,
-    get(): string {
-      if (body === undefined) {
-        try {
-          body = readDocument(ws, record.path).record.body
-        } catch {
-          body = ''
-        }
+/**
+ * A record from the index; its body is read from the file the first time it is asked for.
+ * `body` is a getter on the prototype (an own accessor per record cost ~2 µs each, 100 ms at
+ * 50,000 records), so a spread copy of a record has no body: copy it with `{...r, body: r.body}`.
+ */
+class IndexedRecord implements DocumentRecord {
+  readonly id: string
+  readonly type: string
+  readonly title: string
+  readonly archived: boolean
+  readonly #ws: Workspace
+  #body: string | undefined
+
+  constructor(
+    ws: Workspace,
+    readonly path: string,
+    readonly data: Record<string, unknown>,
+  ) {
+    this.#ws = ws
+    this.id = data['id'] as string
+    this.type = data['type'] as string
+    this.title = typeof data['title'] === 'string' ? data['title'] : ''
+    this.archived = isArchivedPath(path)
+  }
+
+  get body(): string {
+    if (this.#body === undefined) {
+      try {
+        this.#body = readDocument(this.#ws, this.path).record.body
+      } catch {
+        this.#body = ''
       }
-      return body
-    },
-    set(value: string) {
-      body = value
-    },
-  }) as DocumentRecord
+    }
+    return this.#body
+  }
+
+  set body(value: string) {
+    this.#body = value
+  }
+
+  /** JSON, like a plain record, carries the body. */
+  toJSON(): DocumentRecord {
+    const {id, type, title, path, archived, data, body} = this
+    return {id, type, title, path, archived, data, body}
+  }
 }
 
 /**
@@ -173,7 +231,7 @@ export function loadSnapshot(ws: Workspace, files?: string[]): Snapshot {
   const {entries, stats} = refreshIndex(ws.resolve(LAYOUT.index), key, statDocumentFiles(ws), (stat) => indexEntry(ws, stat))
   log('debug', 'index refreshed', {...stats})
   for (const entry of entries) {
-    if (entry.record) records.push(withLazyBody(ws, entry.record))
+    if (entry.data) records.push(new IndexedRecord(ws, entry.path, entry.data))
     else if (entry.problem) unreadable.push(entry.problem)
   }
   return {records, unreadable}
@@ -231,6 +289,18 @@ export function changesFor(data: Record<string, unknown>, ops: EditOperations): 
   return changes
 }
 
+/** Throws UsageError when changes would alter a record's identity (id, type) or drop its title. */
+export function assertEditable(data: Record<string, unknown>, changes: FieldChanges): void {
+  for (const key of ['id', 'type'] as const) {
+    if (key in changes && changes[key] !== data[key]) {
+      throw new UsageError("cannot be changed: it is the record's identity", {field: key})
+    }
+  }
+  if ('title' in changes && (typeof changes['title'] !== 'string' || changes['title'] === '')) {
+    throw new UsageError('title cannot be removed or empty', {field: 'title'})
+  }
+}
+
 /** Types with their own `psp <type> …` commands. */
 const COMMAND_TYPES: ReadonlySet<string> = new Set(['task', 'project', 'milestone'])
 
@@ -248,6 +318,8 @@ export interface RecordFilter {
 /** The record-level operations over one workspace. */
 export class DocumentStore {
   private snapshot?: Snapshot
+  /** Every document file as [folder, name], from one walk; for lookups by file name. */
+  private fileNames?: Array<[string, string]>
 
   constructor(readonly ws: Workspace) {}
 
@@ -284,6 +356,10 @@ export class DocumentStore {
    * still resolve). `type` limits the search to one document type.
    */
   get(query: string, type?: string): DocumentRecord {
+    if (this.snapshot === undefined) {
+      const found = this.findByFileName(query, type)
+      if (found !== undefined) return found
+    }
     const pool = this.load().records.filter((r) => type === undefined || r.type === type)
     const byId = new Map<string, DocumentRecord[]>()
     for (const r of pool) byId.set(r.id, [...(byId.get(r.id) ?? []), r])
@@ -301,6 +377,86 @@ export class DocumentStore {
       if (error instanceof NotFoundError) throw this.explainNotFound(query, type, error)
       throw error
     }
+  }
+
+  /**
+   * Finds a record from file names alone: psp names every file after its record's id, so a
+   * lookup reads a file or two instead of refreshing the whole index (`show` at 50,000 records).
+   * Whenever the answer is not certain (no file or several match, a file does not parse, a
+   * duplicate) it returns undefined and the caller asks the index, which also explains failures.
+   * A record whose file is not named after its id is found through the index; a duplicate of an
+   * id in such a file goes unnoticed here (`psp validate` reports it).
+   */
+  private findByFileName(query: string, type?: string): DocumentRecord | undefined {
+    const q = query.trim().toLowerCase()
+    if (q === '') return undefined
+    const candidates: string[] = []
+    for (const [folder, name] of this.namesOfFiles()) {
+      if (nameMayMatch(idName(folder, name), q)) candidates.push(`${folder}/${name}`)
+    }
+    if (candidates.length === 0 || candidates.length > MAX_NAME_CANDIDATES) return undefined
+    const pool: DocumentRecord[] = []
+    for (const rel of candidates) {
+      let record: DocumentRecord
+      try {
+        record = readDocument(this.ws, rel).record
+      } catch {
+        return undefined
+      }
+      if (type === undefined || record.type === type) pool.push(record)
+    }
+    let id: string
+    try {
+      id = resolveId(query, new Set(pool.map((r) => r.id)), type ?? 'record')
+    } catch {
+      return undefined
+    }
+    const matches = pool.filter((r) => r.id === id)
+    return matches.length === 1 ? matches[0] : undefined
+  }
+
+  /** The record with exactly this id, found by file name or else through the index. */
+  private byExactId(id: string): DocumentRecord | undefined {
+    if (this.snapshot === undefined) {
+      const found = this.findByFileName(id)
+      if (found?.id === id) return found
+    }
+    return this.load().records.find((r) => r.id === id && !r.archived) ?? this.load().records.find((r) => r.id === id)
+  }
+
+  /** True when a record already has this id: from file names until the index is loaded anyway. */
+  private idTaken(id: string): boolean {
+    if (this.snapshot !== undefined) return this.snapshot.records.some((r) => r.id === id)
+    const lower = id.toLowerCase()
+    return this.namesOfFiles().some(([folder, file]) => {
+      const name = idName(folder, file).toLowerCase()
+      return name === lower || name === `${lower}.md` || name.startsWith(`${lower}-`)
+    })
+  }
+
+  /** The walk behind lookups by file name, done once per store (writes add to or reset it). */
+  private namesOfFiles(): Array<[string, string]> {
+    if (this.fileNames === undefined) {
+      const names: Array<[string, string]> = []
+      walkDocumentFiles(this.ws, (folder, _absolute, name) => names.push([folder, name]))
+      this.fileNames = names
+    }
+    return this.fileNames
+  }
+
+  /**
+   * The records a new document refers to, which is all that checking it needs: nothing can
+   * depend on an id that does not exist yet, so no cycle can run through it.
+   */
+  private referencedRecords(record: DocumentRecord): DocumentRecord[] {
+    const out: DocumentRecord[] = []
+    for (const field of Object.keys(REFERENCE_FIELDS)) {
+      for (const id of referencedIds(record, field)) {
+        const found = this.byExactId(id)
+        if (found !== undefined) out.push(found)
+      }
+    }
+    return out
   }
 
   /** Adds what the user most likely needs to a not-found error: the right command, or validate. */
@@ -330,8 +486,9 @@ export class DocumentStore {
     const {type, title} = options
     const registry = this.ws.schemas
     registry.get(type)
-    const taken = new Set(this.load().records.map((r) => r.id))
-    const id = newId(this.ws.prefixOf(type), (candidate) => taken.has(candidate), this.ws.settings.ids.length)
+    // A new id is checked against the ids in use (by file name: collisions are ~2^-50 events,
+    // and the file is created exclusively anyway), without reading the whole index.
+    const id = newId(this.ws.prefixOf(type), (candidate) => this.idTaken(candidate), this.ws.settings.ids.length)
     const data: Record<string, unknown> = {id, type, title}
     // Every task has a status; one the user did not give is the workflow's default, in its usual place.
     if (type === 'task' && options.fields?.['status'] === undefined) data['status'] = this.ws.settings.workflow.default
@@ -343,7 +500,7 @@ export class DocumentStore {
     const text = renderNewDocument(data, options.body ?? '')
     const parsed = parseDocumentText(text, rel)
     // The file does not exist yet: point problems at the field, not at a path and line.
-    this.assertValid(parsed, false)
+    this.assertValid(parsed, false, this.snapshot === undefined ? this.referencedRecords(parsed.record) : undefined)
     createFileExclusive(this.ws.resolve(rel), text, rel)
     this.remember(parsed.record)
     return {record: parsed.record, changed: true}
@@ -356,16 +513,7 @@ export class DocumentStore {
    */
   async update(query: string, ops: EditOperations, type?: string): Promise<WriteResult> {
     const current = this.get(query, type)
-    const check = (changes: FieldChanges) => {
-      for (const key of ['id', 'type'] as const) {
-        if (key in changes && changes[key] !== current.data[key]) {
-          throw new UsageError("cannot be changed: it is the record's identity", {field: key})
-        }
-      }
-      if ('title' in changes && (typeof changes['title'] !== 'string' || changes['title'] === '')) {
-        throw new UsageError('title cannot be removed or empty', {field: 'title'})
-      }
-    }
+    const check = (changes: FieldChanges) => assertEditable(current.data, changes)
     check(changesFor(current.data, ops))
     return this.withLock(current.path, () => {
       const fresh = readDocument(this.ws, current.path)
@@ -379,6 +527,28 @@ export class DocumentStore {
       writeFileAtomic(this.ws.resolve(current.path), next)
       this.remember(parsed.record)
       return {record: parsed.record, changed: true}
+    })
+  }
+
+  /**
+   * Writes an edit prepared and validated by the caller (a bulk edit checks a whole batch at
+   * once), under the file's lock and only if the file still holds `before`. Returns false,
+   * writing nothing, when the file changed since the edit was prepared.
+   */
+  async writePrepared(before: string, after: string, parsed: ParsedDocument): Promise<boolean> {
+    const rel = parsed.record.path
+    return this.withLock(rel, () => {
+      const file = this.ws.resolve(rel)
+      let now: string | undefined
+      try {
+        now = fs.readFileSync(file, 'utf8')
+      } catch {
+        // Gone or unreadable: the caller's fallback reports it properly.
+      }
+      if (now !== before) return false
+      writeFileAtomic(file, after)
+      this.remember(parsed.record)
+      return true
     })
   }
 
@@ -427,12 +597,12 @@ export class DocumentStore {
   }
 
   /** Problems a record would have if written now (schema and references). */
-  check(parsed: ParsedDocument): Problem[] {
-    return checkDocument(this.ws, parsed, this.load().records)
+  check(parsed: ParsedDocument, records: DocumentRecord[] = this.load().records): Problem[] {
+    return checkDocument(this.ws, parsed, records)
   }
 
-  private assertValid(parsed: ParsedDocument, located = true): void {
-    const problems = this.check(parsed)
+  private assertValid(parsed: ParsedDocument, located = true, records?: DocumentRecord[]): void {
+    const problems = this.check(parsed, records)
     const first = problems[0]
     if (first) {
       const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''
@@ -446,6 +616,8 @@ export class DocumentStore {
     const from = this.ws.resolve(record.path)
     const to = resolveInside(this.ws.root, target)
     if (fs.existsSync(to)) throw new ConflictError(`${target} already exists`, {path: target})
+    // Read before the move: an indexed record reads its body from its old path on demand.
+    const body = record.body
     fs.mkdirSync(path.dirname(to), {recursive: true})
     try {
       // link + unlink instead of rename: never replaces a file that appeared meanwhile.
@@ -455,7 +627,7 @@ export class DocumentStore {
       throw new IoError(`cannot move ${record.path} to ${target}: ${(error as Error).message}`, {cause: error})
     }
     this.removeEmptyDirs(path.dirname(from))
-    const moved = {...record, path: toPosixRelative(this.ws.root, to), archived}
+    const moved: DocumentRecord = {id: record.id, type: record.type, title: record.title, path: toPosixRelative(this.ws.root, to), archived, data: record.data, body}
     this.forget(record)
     this.remember(moved)
     return moved
@@ -485,8 +657,8 @@ export class DocumentStore {
     const projectId = typeof data['project'] === 'string' ? data['project'] : undefined
     const folder = type === 'task' ? 'tasks' : type === 'milestone' ? 'milestones' : `${type}s`
     if (projectId !== undefined) {
-      const project = this.load().records.find((r) => r.id === projectId && r.type === 'project' && !r.archived)
-      if (project && project.path.endsWith('/project.md')) {
+      const project = this.byExactId(projectId)
+      if (project && project.type === 'project' && !project.archived && project.path.endsWith('/project.md')) {
         return `${project.path.slice(0, -'/project.md'.length)}/${folder}/${name}.md`
       }
     }
@@ -513,12 +685,14 @@ export class DocumentStore {
   }
 
   private remember(record: DocumentRecord): void {
+    this.fileNames = undefined
     if (!this.snapshot) return
     this.snapshot.records = this.snapshot.records.filter((r) => r.path !== record.path)
     this.snapshot.records.push(record)
   }
 
   private forget(record: DocumentRecord): void {
+    this.fileNames = undefined
     if (this.snapshot) this.snapshot.records = this.snapshot.records.filter((r) => r.path !== record.path)
   }
 }

@@ -6,8 +6,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {NotFoundError, PspError} from './errors.js'
 import {locateKey, type DocumentRecord, type ParsedDocument} from './document.js'
+import type {SplitDocument} from './markdown/frontmatter.js'
 import {resolveInside, toPosixRelative} from './fs-safe.js'
-import {isArchivedPath, listDocumentFiles, readDocument} from './store.js'
+import {isArchivedPath, listDocumentFiles, loadSnapshot, readDocument} from './store.js'
 import {referenceProblems, schemaProblems, sortProblems, type Problem} from './validate.js'
 import type {Workspace} from './workspace.js'
 
@@ -100,20 +101,45 @@ function walkCycle(members: string[], deps: Map<string, string[]>): string[] {
 }
 
 /**
+ * A record from the index as a parsed document: its frontmatter's line offsets, which only a
+ * problem's location needs, are read from the file when first asked for.
+ */
+class IndexedDocument implements ParsedDocument {
+  readonly #ws: Workspace
+  #split: SplitDocument | undefined
+
+  constructor(
+    ws: Workspace,
+    readonly record: DocumentRecord,
+  ) {
+    this.#ws = ws
+  }
+
+  get split(): SplitDocument {
+    this.#split ??= readDocument(this.#ws, this.record.path).split
+    return this.#split
+  }
+}
+
+const byPath = (a: ParsedDocument, b: ParsedDocument) => (a.record.path < b.record.path ? -1 : a.record.path > b.record.path ? 1 : 0)
+
+/**
  * Validates the workspace. With `files`, only problems in those files are reported, but
- * references and cycles are still checked against every document.
+ * references and cycles are still checked against every document. Documents are read through
+ * the index (data/cache/index): only files changed since the last command are parsed.
  */
 export function validateWorkspace(ws: Workspace, files?: string[]): ValidationReport {
-  const all = listDocumentFiles(ws)
-  const wanted = new Set(files ?? all.filter((f) => !isArchivedPath(f)))
-  const extra = (files ?? []).filter((f) => !all.includes(f))
-  const parsed: ParsedDocument[] = []
-  const problems: Problem[] = []
-  for (const rel of [...all, ...extra]) {
+  const snapshot = loadSnapshot(ws)
+  // In path order, as before the index: the first file of a duplicated id is the one kept.
+  const parsed: ParsedDocument[] = snapshot.records.map((record) => new IndexedDocument(ws, record)).sort(byPath)
+  const all = new Set([...parsed.map((d) => d.record.path), ...snapshot.unreadable.map((p) => p.path)])
+  const wanted = new Set(files ?? [...all].filter((f) => !isArchivedPath(f)))
+  const problems: Problem[] = snapshot.unreadable.filter((p) => wanted.has(p.path))
+  // Files asked for by path that the walk does not see (outside data/) are read directly.
+  for (const rel of (files ?? []).filter((f) => !all.has(f))) {
     try {
       parsed.push(readDocument(ws, rel))
     } catch (error) {
-      if (!wanted.has(rel)) continue
       if (error instanceof PspError) {
         const {line, col, field} = error.location
         problems.push({path: rel, line: line ?? 1, col: col ?? 1, field, message: error.message, code: error.code})

@@ -100,7 +100,8 @@ export function schemaProblems(ws: Workspace, doc: ParsedDocument): Problem[] {
   return problems
 }
 
-function referencedIds(record: DocumentRecord, field: string): string[] {
+/** The ids a record's reference field holds (a string or a list of them). */
+export function referencedIds(record: DocumentRecord, field: string): string[] {
   const value = record.data[field]
   if (typeof value === 'string') return [value]
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
@@ -113,19 +114,20 @@ export function referenceProblems(doc: ParsedDocument, byId: Map<string, Documen
   for (const [field, expected] of Object.entries(REFERENCE_FIELDS)) {
     for (const id of referencedIds(doc.record, field)) {
       const target = byId.get(id)
-      const at = locateKey(doc.split, field)
+      // Locating a key parses the frontmatter again: only for a problem.
+      const at = () => locateKey(doc.split, field)
       if (target === undefined) {
-        problems.push({path: doc.record.path, ...at, field, message: `unknown id "${id}"`, code: 'REFERENCE'})
+        problems.push({path: doc.record.path, ...at(), field, message: `unknown id "${id}"`, code: 'REFERENCE'})
       } else if (expected !== undefined && target.type !== expected) {
         problems.push({
           path: doc.record.path,
-          ...at,
+          ...at(),
           field,
           message: `"${id}" is a ${target.type}, not a ${expected}`,
           code: 'REFERENCE',
         })
       } else if (field === 'depends_on' && id === doc.record.id) {
-        problems.push({path: doc.record.path, ...at, field, message: 'a record cannot depend on itself', code: 'CYCLE'})
+        problems.push({path: doc.record.path, ...at(), field, message: 'a record cannot depend on itself', code: 'CYCLE'})
       }
     }
   }

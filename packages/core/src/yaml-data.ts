@@ -3,7 +3,7 @@
  * custom tags, no dates turned into objects), duplicate keys refused, errors with line/column.
  */
 import {createRequire} from 'node:module'
-import jsYaml from 'js-yaml'
+import {jsYaml} from './js-yaml.js'
 import {InvalidDocumentError, UnsafeInputError, UsageError} from './errors.js'
 
 const require = createRequire(import.meta.url)
@@ -11,9 +11,9 @@ const require = createRequire(import.meta.url)
 /** Parses YAML text as data. `path` is only used in error locations. */
 export function parseYamlData(text: string, path?: string): unknown {
   try {
-    return jsYaml.load(text, {schema: jsYaml.CORE_SCHEMA, json: false})
+    return jsYaml().load(text, {schema: jsYaml().CORE_SCHEMA, json: false})
   } catch (error) {
-    if (error instanceof jsYaml.YAMLException) {
+    if (error instanceof jsYaml().YAMLException) {
       const mark = error.mark as {line: number; column: number} | undefined
       const where = {path, line: mark ? mark.line + 1 : undefined, col: mark ? mark.column + 1 : undefined}
       const reason = error.reason ?? error.message
@@ -33,7 +33,7 @@ export function parseFieldValue(raw: string): unknown {
   if (raw === '') return ''
   let value: unknown
   try {
-    value = jsYaml.load(raw, {schema: jsYaml.CORE_SCHEMA, json: false})
+    value = jsYaml().load(raw, {schema: jsYaml().CORE_SCHEMA, json: false})
   } catch {
     return raw
   }

@@ -5,8 +5,9 @@
  * refused instead of evaluated. The split is also turned into exact offsets so that edits can
  * rewrite single lines and leave every other byte alone.
  */
+import {isUtf8} from 'node:buffer'
 import {createRequire} from 'node:module'
-import jsYaml from 'js-yaml'
+import {jsYaml} from '../js-yaml.js'
 import {InvalidDocumentError, UnsafeInputError} from '../errors.js'
 
 const require = createRequire(import.meta.url)
@@ -51,7 +52,7 @@ const refuse = (language: string) => ({
 function parseYaml(source: string): Record<string, unknown> {
   // `source` starts with the line break that ends the `---` line, so js-yaml's 0-based line
   // numbers equal the file's 1-based ones.
-  const value = jsYaml.load(source, {schema: jsYaml.CORE_SCHEMA, json: false})
+  const value = jsYaml().load(source, {schema: jsYaml().CORE_SCHEMA, json: false})
   if (value === null || value === undefined) return {}
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidDocumentError('frontmatter must be a mapping of keys to values', {line: 2, col: 1})
@@ -230,7 +231,7 @@ export function decodeDocument(bytes: Uint8Array): string {
     })
   }
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
-  if (!Buffer.from(bytes).equals(Buffer.from(text, 'utf8'))) {
+  if (!isUtf8(bytes)) {
     const bad = text.indexOf('\uFFFD')
     throw new InvalidDocumentError('invalid UTF-8: the file must be UTF-8 text', {
       line: bad === -1 ? 1 : lineOf(text, bad),
@@ -246,7 +247,7 @@ export function decodeDocument(bytes: Uint8Array): string {
 export function splitDocument(input: string): SplitDocument {
   const bom = input.charCodeAt(0) === 0xfeff
   const text = bom ? input.slice(1) : input
-  if (text.trim() === '') {
+  if (!/\S/.test(text)) {
     throw new InvalidDocumentError('empty file: a psp document starts with YAML frontmatter between --- lines', {line: 1})
   }
   if (!/^---[^\S\r\n]*[A-Za-z]*[^\S\r\n]*\r?\n/.test(text) || text.startsWith('----')) {
@@ -297,7 +298,7 @@ function translate(error: unknown, text: string, last: number): Error {
       col: 4,
     })
   }
-  if (error instanceof jsYaml.YAMLException) {
+  if (error instanceof jsYaml().YAMLException) {
     const mark = error.mark as {line: number; column: number} | undefined
     const reason = error.reason ?? error.message
     const lines = text.split('\n')

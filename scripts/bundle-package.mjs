@@ -1,0 +1,34 @@
+// Bundles a workspace package's compiled entry points (tsc's output in dist/) into a few files,
+// in place: dist/index.js and dist/runtime.js become bundles that share chunks. Node loads an
+// ES module graph file by file; the core's ~50 modules cost ~30 ms of every command's start-up,
+// the bundle ~10 ms (docs/decisions.md). Dependencies stay external imports, so each is loaded
+// once per process, and the .d.ts files tsc wrote still describe the public API.
+// Usage: node scripts/bundle-package.mjs <package dir> <entry> [<entry> …]
+import fs from 'node:fs'
+import path from 'node:path'
+import {build} from 'esbuild'
+
+const [dir, ...entries] = process.argv.slice(2)
+if (dir === undefined || entries.length === 0) {
+  console.error('usage: bundle-package.mjs <package dir> <entry> [<entry> …]')
+  process.exit(2)
+}
+const dist = path.resolve(dir, 'dist')
+for (const name of fs.readdirSync(dist)) {
+  if (/^chunk-.*\.js(\.map)?$/.test(name)) fs.rmSync(path.join(dist, name))
+}
+await build({
+  entryPoints: entries.map((entry) => path.join(dist, entry)),
+  outdir: dist,
+  allowOverwrite: true,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Every bare import (dependencies, node: builtins, other workspace packages) stays an import.
+  packages: 'external',
+  sourcemap: true,
+  chunkNames: 'chunk-[hash]',
+  logLevel: 'warning',
+})
