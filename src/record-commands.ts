@@ -62,7 +62,8 @@ export abstract class RecordList extends PspCommand<typeof RecordList> {
       if (selected.result.records.length === 0 && format === 'table') this.note(`No ${type}s${flags.archived ? ' in the archive' : ''}.`)
       else process.stdout.write(await renderSelection(selected, format, DEFAULT_COLUMNS[type] ?? ['id', 'status', 'title']))
     }
-    return selectionJson(selected)
+    // Only --json prints the return value; building it for 50,000 records is not free.
+    return this.jsonEnabled() ? selectionJson(selected) : []
   }
 }
 

@@ -34,6 +34,6 @@ export default class Query extends PspCommand<typeof Query> {
       if (selected.result.records.length === 0 && format === 'table') this.note('No matching records.')
       else process.stdout.write(await renderSelection(selected, format, columns))
     }
-    return selectionJson(selected)
+    return this.jsonEnabled() ? selectionJson(selected) : []
   }
 }

@@ -8,6 +8,8 @@ import {drainLog, findWorkspaceRoot, LAYOUT, readLogSettings, writeLog} from '@p
 import {exitCodeOf, runContext} from '@psp/command/runtime'
 
 const hook: Hook.Finally = async function (options) {
+  // `psp --version` and `psp --help` run no command: nothing to log, and no reason to read settings.
+  if (options.Command === undefined && options.error === undefined && runContext.root === undefined) return
   const root = runContext.root ?? findWorkspaceRoot(process.cwd())
   if (root === undefined) return
   try {

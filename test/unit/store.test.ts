@@ -10,6 +10,7 @@ import {
   DocumentStore,
   InvalidDocumentError,
   isArchivedPath,
+  LAYOUT,
   listDocumentFiles,
   loadSnapshot,
   NotFoundError,
@@ -462,6 +463,60 @@ describe('get, list and filter', () => {
     expect(store.filter({type: 'task', status: ['done']}).map((r) => r.id)).toEqual([t2.id])
     expect(store.filter({project: p.id}).map((r) => r.id)).toEqual([p.id, t1.id].sort())
     expect(store.filter({archived: true}).map((r) => r.id)).toEqual([t3.id])
+  })
+})
+
+describe('lookups by file name', () => {
+  // Lookups read the names psp gives files (`<id>-<slug>.md`) before the index; these are the
+  // cases where a name says nothing certain, and the index must decide.
+  it('finds a record in a file not named after its id', () => {
+    writeFile(root, 'data/tasks/my-notes.md', doc(['id: task-zz9', 'type: task', 'title: Hand-made']))
+    expect(otherStore().get('zz9').path).toBe('data/tasks/my-notes.md')
+  })
+
+  it('follows the id inside, not a name that no longer matches it', () => {
+    writeFile(root, 'data/tasks/task-aa1-old.md', doc(['id: task-bb2', 'type: task', 'title: Renamed id']))
+    expect(thrown(() => otherStore().get('aa1'))).toBeInstanceOf(NotFoundError)
+    expect(otherStore().get('bb2').path).toBe('data/tasks/task-aa1-old.md')
+  })
+
+  it('still refuses a duplicated id when both files are named after it', () => {
+    writeFile(root, 'data/tasks/task-dd1-a.md', doc(['id: task-dd1', 'type: task', 'title: A']))
+    writeFile(root, 'data/tasks/task-dd1-b.md', doc(['id: task-dd1', 'type: task', 'title: B']))
+    expect(thrown(() => otherStore().get('dd1'))).toBeInstanceOf(ConflictError)
+  })
+
+  it('reports an ambiguous prefix among named files with every candidate', () => {
+    writeFile(root, 'data/tasks/task-ee1-a.md', doc(['id: task-ee1', 'type: task', 'title: A']))
+    writeFile(root, 'data/tasks/task-ee2-b.md', doc(['id: task-ee2', 'type: task', 'title: B']))
+    writeFile(root, 'data/tasks/other.md', doc(['id: task-ee3', 'type: task', 'title: C']))
+    const error = thrown(() => otherStore().get('ee'))
+    expect(error).toBeInstanceOf(AmbiguousIdError)
+    expect(error.data['candidates']).toEqual(['task-ee1', 'task-ee2', 'task-ee3'])
+  })
+
+  it('prefers an exact id to a longer one it is a prefix of', () => {
+    writeFile(root, 'data/tasks/task-ff1.md', doc(['id: task-ff1', 'type: task', 'title: Short']))
+    writeFile(root, 'data/tasks/task-ff12-x.md', doc(['id: task-ff12', 'type: task', 'title: Long']))
+    expect(otherStore().get('task-ff1').title).toBe('Short')
+  })
+
+  it('finds a project by its folder name, and a task of another type only with the right type', () => {
+    const p = store.create({type: 'project', title: 'Launch'}).record
+    expect(p.path).toMatch(/\/project\.md$/)
+    expect(otherStore().get(p.id.slice(5, 10), 'project').id).toBe(p.id)
+    expect(thrown(() => otherStore().get(p.id, 'task'))).toBeInstanceOf(NotFoundError)
+  })
+
+  it('creates records that refer to others without reading the index, placed in their project', () => {
+    const p = store.create({type: 'project', title: 'P'}).record
+    const dep = store.create({type: 'task', title: 'Dep'}).record
+    const fresh = otherStore()
+    const t = fresh.create({type: 'task', title: 'T', fields: {project: p.id, depends_on: [dep.id]}}).record
+    expect(t.path.startsWith(p.path.replace(/project\.md$/, 'tasks/'))).toBe(true)
+    expect(fs.existsSync(path.join(root, LAYOUT.index))).toBe(false)
+    const bad = thrown(() => otherStore().create({type: 'task', title: 'U', fields: {depends_on: ['task-nope']}}))
+    expect(bad.message).toContain('unknown id "task-nope"')
   })
 })
 

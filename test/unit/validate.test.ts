@@ -424,3 +424,24 @@ describe('formatProblem and sortProblems', () => {
     ])
   })
 })
+
+describe('validate through the index', () => {
+  it('parses a file again only when its stat changed, and locates problems in files it did not parse', () => {
+    task('task-a1', ['status: nope'])
+    task('task-b2')
+    const file = path.join(root, 'data/tasks/task-b2.md')
+    // Old enough that the index trusts its entry (outside the same-tick window).
+    const old = new Date(Date.now() - 60_000)
+    fs.utimesSync(file, old, old)
+    const first = lines(problemsOf())
+    expect(first).toEqual(['data/tasks/task-a1.md:5:1: status: "nope" is not allowed (expected one of: todo, in-progress, review, done)'])
+    // Same size, same mtime, different bytes: a trusted entry is not parsed again.
+    const text = fs.readFileSync(file, 'utf8')
+    fs.writeFileSync(file, text.replace('title: Task task-b2', 'title: Task task-b3'))
+    fs.utimesSync(file, old, old)
+    expect(lines(problemsOf())).toEqual(first)
+    // A real edit changes the stat and is seen at once, its problem located in the file.
+    fs.writeFileSync(file, text.replace('type: task', 'type: task\ndue: someday'))
+    expect(lines(problemsOf())).toContain('data/tasks/task-b2.md:4:1: due: "someday" is not a date (expected YYYY-MM-DD)')
+  })
+})

@@ -55,15 +55,22 @@ export function makeQueryContext(
   records: Iterable<DocumentRecord>,
   options: QueryContextOptions = {},
 ): QueryContext {
-  const byId = new Map<string, DocumentRecord>()
-  for (const record of records) byId.set(record.id, record)
+  let byId: Map<string, DocumentRecord> | undefined
   const {root} = options
   return {
     statuses: settings.workflow.statuses,
     priorities: settings.priorities,
     doneStatuses: settings.workflow.done,
     now: options.now ?? (() => new Date()),
-    byId,
+    // Built on first use: only derived fields such as `blocked` look records up by id, and a
+    // plain list of 50,000 records should not pay for the map.
+    get byId() {
+      if (byId === undefined) {
+        byId = new Map()
+        for (const record of records) byId.set(record.id, record)
+      }
+      return byId
+    },
     ...(options.createdOf ? {createdOf: options.createdOf} : {}),
     ...(options.mtimeOf ? {mtimeOf: options.mtimeOf} : root === undefined ? {} : {mtimeOf: fileMtime(root)}),
     ...(options.fields ? {fields: options.fields} : {}),

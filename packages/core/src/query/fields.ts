@@ -73,8 +73,9 @@ function derived(env: Env): Record<string, Accessor> {
     const s = statusOf(r)
     return s !== undefined && done.has(s)
   }
-  const byId = context?.byId
   const isBlocked = (r: DocumentRecord) => {
+    // Read here, not above: the context builds its map on first use.
+    const byId = context?.byId
     if (isDone(r) || byId === undefined) return false
     for (const id of dependenciesOf(r)) {
       const dep = byId.get(id)
