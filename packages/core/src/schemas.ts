@@ -107,9 +107,30 @@ function precompiledValidator(type: string, enums: Record<string, string[]> | un
   return validate
 }
 
-function readWorkspaceSchema(root: string, file: string): JsonSchema {
+/**
+ * Where a registry finds config/schemas/: the working tree, or a past revision's files. Paths
+ * are workspace-relative with forward slashes.
+ */
+export interface SchemaFiles {
+  /** File names in a folder (empty when it does not exist). */
+  list(folder: string): string[]
+  read(rel: string): string
+}
+
+/** config/schemas/ in the working tree under `root`. */
+export function workingTreeSchemaFiles(root: string): SchemaFiles {
+  return {
+    list: (folder) => {
+      const dir = path.join(root, ...folder.split('/'))
+      return fs.existsSync(dir) ? fs.readdirSync(dir) : []
+    },
+    read: (rel) => fs.readFileSync(path.join(root, ...rel.split('/')), 'utf8'),
+  }
+}
+
+function readWorkspaceSchema(source: SchemaFiles, file: string): JsonSchema {
   const rel = `config/schemas/${file}`
-  const text = fs.readFileSync(path.join(root, 'config', 'schemas', file), 'utf8')
+  const text = source.read(rel)
   let value: unknown
   if (file.endsWith('.json')) {
     try {
@@ -135,6 +156,7 @@ export class SchemaRegistry {
   constructor(
     root: string | undefined,
     private readonly settings: Settings,
+    source: SchemaFiles | undefined = root === undefined ? undefined : workingTreeSchemaFiles(root),
   ) {
     const base = loadBuiltinSchema('document')
     for (const name of BUILTIN_TYPES) {
@@ -144,13 +166,12 @@ export class SchemaRegistry {
     for (const [name, schema] of pluginTypes) {
       this.types.set(name, {name, source: 'plugin', description: String(schema['description'] ?? ''), schema, files: []})
     }
-    const dir = root === undefined ? undefined : path.join(root, 'config', 'schemas')
-    const files = dir !== undefined && fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []
+    const files = source === undefined ? [] : source.list('config/schemas').sort()
     for (const file of files) {
       const match = /^([a-z][a-z0-9-]*)\.(json|ya?ml)$/.exec(file)
-      if (!match || root === undefined) continue
+      if (!match || source === undefined) continue
       const name = match[1] as string
-      const own = readWorkspaceSchema(root, file)
+      const own = readWorkspaceSchema(source, file)
       const existing = this.types.get(name)
       const rel = `config/schemas/${file}`
       if (existing) {

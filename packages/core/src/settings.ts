@@ -104,8 +104,14 @@ export function withDefaults(raw: Raw, fallbackName: string): Settings {
  * of the offending key.
  */
 export function loadSettings(root: string): Settings {
-  const file = path.join(root, SETTINGS_PATH)
-  const text = fs.readFileSync(file, 'utf8')
+  return parseSettings(fs.readFileSync(path.join(root, SETTINGS_PATH), 'utf8'), path.basename(root))
+}
+
+/**
+ * Parses and validates the text of a config/settings.yaml (read from disk, or from git at a past
+ * revision); `folderName` is the default workspace name.
+ */
+export function parseSettings(text: string, folderName: string): Settings {
   const raw = parseYamlData(text, SETTINGS_PATH) ?? {}
   const validate = validateSettings(raw)
   if (validate.errors) {
@@ -123,7 +129,7 @@ export function loadSettings(root: string): Settings {
       field: field || undefined,
     })
   }
-  const settings = withDefaults(raw as Raw, path.basename(root))
+  const settings = withDefaults(raw as Raw, folderName)
   const {statuses, done, wip} = settings.workflow
   const notAStatus = (status: string, field: string) => {
     const where = locateKeys(text).get('workflow')

@@ -14,6 +14,7 @@ import {refreshIndex, type IndexEntry, type StatEntry} from './index-cache.js'
 import {log} from './log.js'
 import {decodeDocument} from './markdown/frontmatter.js'
 import {checkDocument, REFERENCE_FIELDS, referencedIds, type Problem} from './validate.js'
+import type {RevisionTree} from './revision.js'
 import {LAYOUT, type Workspace} from './workspace.js'
 import type {FieldChanges} from './markdown/frontmatter-edit.js'
 
@@ -59,6 +60,7 @@ function walkDocumentFiles(ws: Workspace, visit: (folder: string, absoluteFolder
 
 /** Lists every document file under data/ (workspace-relative, sorted). */
 export function listDocumentFiles(ws: Workspace): string[] {
+  if (ws.revision !== undefined) return revisionDocumentFiles(ws.revision)
   const out: string[] = []
   walkDocumentFiles(ws, (folder, _absolute, name) => out.push(`${folder}/${name}`))
   return out.sort()
@@ -97,6 +99,7 @@ export function isArchivedPath(rel: string): boolean {
  * file's size when the caller has just stat-ed it (the index walk has), saving a second stat.
  */
 export function readDocument(ws: Workspace, rel: string, size?: number): ParsedDocument {
+  if (ws.revision !== undefined) return readDocumentAtRevision(ws, ws.revision, rel)
   const file = ws.resolve(rel)
   if (size === undefined) {
     try {
@@ -119,6 +122,39 @@ export function readDocument(ws: Workspace, rel: string, size?: number): ParsedD
     throw withPath(error, rel)
   }
   return parseDocumentText(text, rel, isArchivedPath(rel))
+}
+
+/** readDocument for a workspace read at a past revision: the bytes come from git. */
+function readDocumentAtRevision(ws: Workspace, tree: RevisionTree, rel: string): ParsedDocument {
+  const bytes = tree.read(rel)
+  if (bytes === undefined) throw new NotFoundError(`no such file at ${tree.spec}: ${rel}`, {path: rel})
+  const limit = ws.settings.limits.max_document_bytes
+  if (bytes.length > limit) {
+    throw new UnsafeInputError(
+      `file is ${formatBytes(bytes.length)}, over the ${formatBytes(limit)} limit for documents (limits.max_document_bytes)`,
+      {path: rel, line: 1},
+    )
+  }
+  let text: string
+  try {
+    text = decodeDocument(bytes)
+  } catch (error) {
+    throw withPath(error, rel)
+  }
+  return parseDocumentText(text, rel, isArchivedPath(rel))
+}
+
+/** The document files of a revision, as the walk of the working tree would find them. */
+function revisionDocumentFiles(tree: RevisionTree): string[] {
+  return tree.files(LAYOUT.data).filter((rel) => {
+    const parts = rel.split('/')
+    const name = parts[parts.length - 1] as string
+    if (!isDocumentFile(name)) return false
+    for (let i = 1; i < parts.length - 1; i++) {
+      if ((parts[i] as string).startsWith('.') || SKIP_DIRS.has(parts.slice(0, i + 1).join('/'))) return false
+    }
+    return true
+  })
 }
 
 /** Sizes for messages; exact bytes when rounding would hide the difference from the limit. */
@@ -226,6 +262,8 @@ export function loadSnapshot(ws: Workspace, files?: string[]): Snapshot {
     }
     return {records, unreadable}
   }
+  // A past revision is parsed whole: its files never change, but it is read once per command.
+  if (ws.revision !== undefined) return loadSnapshot(ws, revisionDocumentFiles(ws.revision))
   // Parsing depends on psp's code and on the size limit: either changing discards the cache.
   const key = `${CORE_VERSION}/${ws.settings.limits.max_document_bytes}`
   const {entries, stats} = refreshIndex(ws.resolve(LAYOUT.index), key, statDocumentFiles(ws), (stat) => indexEntry(ws, stat))
@@ -356,7 +394,7 @@ export class DocumentStore {
    * still resolve). `type` limits the search to one document type.
    */
   get(query: string, type?: string): DocumentRecord {
-    if (this.snapshot === undefined) {
+    if (this.snapshot === undefined && this.ws.revision === undefined) {
       const found = this.findByFileName(query, type)
       if (found !== undefined) return found
     }
@@ -417,7 +455,7 @@ export class DocumentStore {
 
   /** The record with exactly this id, found by file name or else through the index. */
   private byExactId(id: string): DocumentRecord | undefined {
-    if (this.snapshot === undefined) {
+    if (this.snapshot === undefined && this.ws.revision === undefined) {
       const found = this.findByFileName(id)
       if (found?.id === id) return found
     }
@@ -483,6 +521,7 @@ export class DocumentStore {
 
   /** Creates a record with a fresh id, validated before anything is written. */
   create(options: CreateOptions): WriteResult {
+    this.assertWritable()
     const {type, title} = options
     const registry = this.ws.schemas
     registry.get(type)
@@ -512,6 +551,7 @@ export class DocumentStore {
    * lines are rewritten.
    */
   async update(query: string, ops: EditOperations, type?: string): Promise<WriteResult> {
+    this.assertWritable()
     const current = this.get(query, type)
     const check = (changes: FieldChanges) => assertEditable(current.data, changes)
     check(changesFor(current.data, ops))
@@ -536,6 +576,7 @@ export class DocumentStore {
    * writing nothing, when the file changed since the edit was prepared.
    */
   async writePrepared(before: string, after: string, parsed: ParsedDocument): Promise<boolean> {
+    this.assertWritable()
     const rel = parsed.record.path
     return this.withLock(rel, () => {
       const file = this.ws.resolve(rel)
@@ -557,6 +598,7 @@ export class DocumentStore {
    * stay the same.
    */
   async replaceText(query: string, text: string, type?: string): Promise<WriteResult> {
+    this.assertWritable()
     const current = this.get(query, type)
     const parsed = parseDocumentText(text, current.path, current.archived)
     if (parsed.record.id !== current.id || parsed.record.type !== current.type) {
@@ -574,6 +616,7 @@ export class DocumentStore {
 
   /** Moves a record to data/archive/ (same relative path); references to it keep resolving. */
   archive(query: string, type?: string): DocumentRecord {
+    this.assertWritable()
     const record = this.get(query, type)
     if (record.archived) throw new ConflictError(`${record.id} is already archived`, {path: record.path})
     const target = `${LAYOUT.archive}/${record.path.slice(LAYOUT.data.length + 1)}`
@@ -582,6 +625,7 @@ export class DocumentStore {
 
   /** Brings an archived record back to where it was. */
   restore(query: string, type?: string): DocumentRecord {
+    this.assertWritable()
     const record = this.get(query, type)
     if (!record.archived) throw new ConflictError(`${record.id} is not archived`, {path: record.path})
     const target = `${LAYOUT.data}/${record.path.slice(LAYOUT.archive.length + 1)}`
@@ -590,10 +634,18 @@ export class DocumentStore {
 
   /** Deletes a record's file for good. */
   delete(query: string, type?: string): DocumentRecord {
+    this.assertWritable()
     const record = this.get(query, type)
     fs.rmSync(this.ws.resolve(record.path))
     this.forget(record)
     return record
+  }
+
+  /** Refuses writes to a workspace read at a past revision. */
+  private assertWritable(): void {
+    if (this.ws.revision !== undefined) {
+      throw new UsageError(`read-only: --at ${this.ws.revision.spec} shows the workspace as it was; changes go to the working tree`)
+    }
   }
 
   /** Problems a record would have if written now (schema and references). */

@@ -5,8 +5,10 @@
 import path from 'node:path'
 import {WorkspaceNotFoundError} from './errors.js'
 import {findWorkspaceRoot, LAYOUT} from './layout.js'
-import {SchemaRegistry} from './schemas.js'
-import {loadSettings, SETTINGS_PATH, type Settings} from './settings.js'
+import {InvalidDocumentError} from './errors.js'
+import type {RevisionTree} from './revision.js'
+import {SchemaRegistry, type SchemaFiles} from './schemas.js'
+import {loadSettings, parseSettings, SETTINGS_PATH, type Settings} from './settings.js'
 
 export {findWorkspaceRoot, LAYOUT}
 
@@ -17,6 +19,8 @@ export class Workspace {
   private constructor(
     readonly root: string,
     readonly settings: Settings,
+    /** Set when the workspace is read as it was at a past revision (`--at`): read-only. */
+    readonly revision?: RevisionTree,
   ) {}
 
   /** Opens the workspace containing `from` (default: the current directory). */
@@ -36,9 +40,30 @@ export class Workspace {
     return new Workspace(root, settings)
   }
 
+  /**
+   * The workspace under `root` as it was at a past revision: settings, schemas and documents are
+   * read from `tree`. A revision without config/settings.yaml was not a psp workspace yet.
+   */
+  static atRevision(root: string, tree: RevisionTree): Workspace {
+    const bytes = tree.read(SETTINGS_PATH)
+    if (bytes === undefined) {
+      throw new WorkspaceNotFoundError(`not a psp workspace at ${tree.spec}: ${SETTINGS_PATH} did not exist yet`)
+    }
+    let settings: Settings
+    try {
+      settings = parseSettings(Buffer.from(bytes).toString('utf8'), path.basename(root))
+    } catch (error) {
+      if (error instanceof InvalidDocumentError) {
+        throw new InvalidDocumentError(`at ${tree.spec}: ${error.message}`, {...error.location, hint: error.hint})
+      }
+      throw error
+    }
+    return new Workspace(root, settings, tree)
+  }
+
   /** The document types of this workspace (built-in, extended, its own). */
   get schemas(): SchemaRegistry {
-    this.registry ??= new SchemaRegistry(this.root, this.settings)
+    this.registry ??= new SchemaRegistry(this.root, this.settings, this.revision === undefined ? undefined : revisionSchemaFiles(this.revision))
     return this.registry
   }
 
@@ -53,5 +78,13 @@ export class Workspace {
    */
   prefixOf(type: string): string {
     return this.settings.ids.prefixes[type] ?? type.replace(/-/g, '')
+  }
+}
+
+/** config/schemas/ as a revision holds it. */
+function revisionSchemaFiles(tree: RevisionTree): SchemaFiles {
+  return {
+    list: (folder) => tree.files(folder).map((rel) => rel.slice(folder.length + 1)).filter((name) => !name.includes('/')),
+    read: (rel) => Buffer.from(tree.read(rel) ?? new Uint8Array()).toString('utf8'),
   }
 }
