@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {buildBoard, DocumentStore, parseLimit, renderBoardMarkdown, renderBoardMermaid} from '@psp/core'
 import {PspCommand} from '@psp/command'
 import {resolveRef} from '../record-flags.js'
-import {planningInput} from '../planning-support.js'
+import {planningInput, taskFilterFlags} from '../planning-support.js'
 import {BOARD_DEFAULT_WIDTH, BOARD_TEXT_LIMIT, boardJson, outputWidth, parseWidth, renderBoardText} from '../board-support.js'
 
 export default class Board extends PspCommand<typeof Board> {
@@ -15,9 +15,9 @@ export default class Board extends PspCommand<typeof Board> {
     '<%= config.bin %> <%= command.id %> --milestone m29 --format mermaid > plan.md',
   ]
   static override flags = {
-    project: Flags.string({description: 'Only tasks of this project (id or prefix).', helpValue: '<project>'}),
-    milestone: Flags.string({description: 'Only tasks of this milestone (id or prefix).', helpValue: '<milestone>'}),
-    assignee: Flags.string({description: 'Only tasks assigned to this person.', helpValue: '<name>'}),
+    project: taskFilterFlags.project,
+    milestone: taskFilterFlags.milestone,
+    assignee: taskFilterFlags.assignee,
     where: Flags.string({description: 'Only tasks matching this query (docs/query.md), with the other filters.', helpValue: '<expr>'}),
     format: Flags.option({
       description: 'text: columns side by side; md: a Markdown board; mermaid: a dependency flowchart and a gantt.',

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {DocumentStore, parseLimit, rankNext, type RankedTask} from '@psp/core'
 import {PspCommand, recordJson, renderRows, visible} from '@psp/command'
 import {resolveRef} from '../record-flags.js'
-import {planningInput} from '../planning-support.js'
+import {planningInput, taskFilterFlags} from '../planning-support.js'
 
 const points = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1).replace(/\.0$/, ''))
 
@@ -21,8 +21,8 @@ export default class Next extends PspCommand<typeof Next> {
     '<%= config.bin %> <%= command.id %> --project 8sj --assignee ana --limit 3 --explain',
   ]
   static override flags = {
-    project: Flags.string({description: 'Only tasks of this project (id or prefix).', helpValue: '<project>'}),
-    assignee: Flags.string({description: 'Only tasks assigned to this person.', helpValue: '<name>'}),
+    project: taskFilterFlags.project,
+    assignee: taskFilterFlags.assignee,
     limit: Flags.string({description: 'At most this many tasks (default 10).', helpValue: '<n>'}),
     explain: Flags.boolean({description: 'Show how each score is made up.'}),
   }

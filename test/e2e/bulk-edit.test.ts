@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import {BIN, cliEnv, git, json, psp, type RunResult} from '../helpers/cli.js'
-import {add, expectError, expectJsonError, ok, read, show, unchanged, useWorkspaces} from './support.js'
+import {add, expectError, expectJsonError, ok, read, setWorkflow, show, unchanged, useWorkspaces} from './support.js'
 
 const workspace = useWorkspaces()
 
@@ -63,14 +63,6 @@ function changedLines(dir: string): string[] {
 
 const changedFiles = (dir: string): string[] => git(['diff', '--name-only'], dir).split('\n').filter((l) => l !== '')
 
-function setWorkflow(dir: string, lines: string[]): void {
-  const file = path.join(dir, 'config', 'settings.yaml')
-  const text = fs
-    .readFileSync(file, 'utf8')
-    .replace(/^ {2}wip(?:_policy)?: .*\n/gm, '')
-    .replace(/^( {2}done: .*\n)/m, `$1${lines.map((l) => `  ${l}\n`).join('')}`)
-  fs.writeFileSync(file, text)
-}
 
 interface Plan {
   applied: boolean

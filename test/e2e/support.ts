@@ -94,3 +94,14 @@ export function useWorkspaces(): (commit?: boolean) => string {
 
 /** A workspace file's text. */
 export const read = (dir: string, rel: string): string => fs.readFileSync(path.join(dir, rel), 'utf8')
+
+/** Sets workflow keys (wip, wip_policy) in a workspace's config/settings.yaml, as an editor would. */
+export function setWorkflow(dir: string, lines: string[]): void {
+  const file = path.join(dir, 'config', 'settings.yaml')
+  const text = fs
+    .readFileSync(file, 'utf8')
+    .replace(/^ {2}wip(?:_policy)?: .*\n/gm, '')
+    .replace(/^( {2}done: .*\n)/m, `$1${lines.map((l) => `  ${l}\n`).join('')}`)
+  expect(text).toContain(lines[0])
+  fs.writeFileSync(file, text)
+}

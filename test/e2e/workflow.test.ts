@@ -2,24 +2,12 @@
  * `psp task move` and `psp task done`: moves that rewrite only the status line, WIP limits that
  * warn or refuse, bad input (which must leave every file byte-identical) and --json.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 import {git, psp} from '../helpers/cli.js'
-import {add, expectError, expectJsonError, ok, pspJson, read, unchanged, useWorkspaces, type Rec} from './support.js'
+import {add, expectError, expectJsonError, ok, pspJson, read, setWorkflow, unchanged, useWorkspaces, type Rec} from './support.js'
 
 const workspace = useWorkspaces()
 
-/** Sets workflow keys in config/settings.yaml, as a user's editor would. */
-function setWorkflow(dir: string, lines: string[]): void {
-  const file = path.join(dir, 'config', 'settings.yaml')
-  const text = fs
-    .readFileSync(file, 'utf8')
-    .replace(/^ {2}wip(?:_policy)?: .*\n/gm, '')
-    .replace(/^( {2}done: .*\n)/m, `$1${lines.map((l) => `  ${l}\n`).join('')}`)
-  expect(text).toContain(lines[0])
-  fs.writeFileSync(file, text)
-}
 
 describe('psp task move / done', () => {
   let ws: string

@@ -1,15 +1,14 @@
-import {Flags} from '@oclif/core'
 import {blockedTasks, DocumentStore} from '@psp/core'
 import {PspCommand, recordJson, renderRows} from '@psp/command'
 import {resolveRef} from '../../record-flags.js'
-import {planningInput, refJson} from '../../planning-support.js'
+import {planningInput, refJson, taskFilterFlags} from '../../planning-support.js'
 
 export default class TaskBlocked extends PspCommand<typeof TaskBlocked> {
   static override description =
     'List the blocked tasks and the unfinished dependencies blocking each one (the same tasks as `psp query blocked`). See docs/planning.md.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --project 8sj --json']
   static override flags = {
-    project: Flags.string({description: 'Only tasks of this project (id or prefix).', helpValue: '<project>'}),
+    project: taskFilterFlags.project,
   }
 
   public async run(): Promise<Record<string, unknown>[]> {
