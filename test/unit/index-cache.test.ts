@@ -54,9 +54,9 @@ describe('refreshIndex', () => {
       return {...s, problem: {path: s.path, line: 1, col: 1, message: fs.readFileSync(path.join(dir, s.path), 'utf8'), code: 'X'}}
     }
     const cache = path.join(dir, 'cache')
-    const first = refreshIndex(cache, 'k', stats(dir, files), parse)
+    const first = refreshIndex(cache, 'k', stats(dir, files), (list) => list.map(parse))
     expect(first.stats).toMatchObject({files: 3, reparsed: 3, shardsWritten: 2})
-    const second = refreshIndex(cache, 'k', stats(dir, files), parse)
+    const second = refreshIndex(cache, 'k', stats(dir, files), (list) => list.map(parse))
     expect(second.stats).toMatchObject({files: 3, reparsed: 0, shardsWritten: 0})
     expect(parses).toBe(3)
     expect(second.entries.map((e) => e.problem?.message).sort()).toEqual(['a/x.md', 'a/y.md', 'b/z.md'])
@@ -67,7 +67,7 @@ describe('refreshIndex', () => {
     fs.mkdirSync(path.join(dir, 'a'))
     fs.writeFileSync(path.join(dir, 'a/x.md'), 'x')
     age(dir, 'a/x.md')
-    const parse = (s: StatEntry): IndexEntry => ({...s})
+    const parse = (list: StatEntry[]): IndexEntry[] => list.map((s) => ({...s}))
     const cache = path.join(dir, 'cache')
     refreshIndex(cache, 'k1', stats(dir, ['a/x.md']), parse)
     expect(refreshIndex(cache, 'k2', stats(dir, ['a/x.md']), parse).stats.reparsed).toBe(1)
@@ -153,7 +153,7 @@ describe('racily clean entries', () => {
     const dir = tempDir()
     fs.mkdirSync(path.join(dir, 'a'))
     fs.writeFileSync(path.join(dir, 'a/x.md'), 'x')
-    const parse = (s: StatEntry): IndexEntry => ({...s})
+    const parse = (list: StatEntry[]): IndexEntry[] => list.map((s) => ({...s}))
     const st = fs.statSync(path.join(dir, 'a/x.md'))
     const files: StatEntry[] = [{path: 'a/x.md', mtimeMs: st.mtimeMs, size: st.size}]
     const cache = path.join(dir, 'cache')

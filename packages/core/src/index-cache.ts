@@ -82,13 +82,14 @@ function readShard(file: string, key: string, folder: string): {entries: Map<str
 /**
  * Brings the index up to date with the files found by the walk and returns every entry.
  * `key` covers whatever else parsing depends on (psp version, size limit): a different key
- * discards the shard. `parse` reads one file into an entry (record or problem).
+ * discards the shard. `parse` reads files into entries (record or problem), all that need it in
+ * one call, so that a cold build can spread them over threads.
  */
 export function refreshIndex(
   cacheDir: string,
   key: string,
   files: StatEntry[],
-  parse: (file: StatEntry) => IndexEntry,
+  parse: (files: StatEntry[]) => IndexEntry[],
 ): {entries: IndexEntry[]; stats: RefreshStats} {
   const byFolder = new Map<string, StatEntry[]>()
   for (const file of files) {
@@ -98,8 +99,10 @@ export function refreshIndex(
     list.push(file)
   }
   const stats: RefreshStats = {files: files.length, reparsed: 0, removed: 0, shardsWritten: 0}
-  const entries: IndexEntry[] = []
   const live = new Set<string>()
+  // First the verdict on every file: its cached entry is trusted, or it is parsed (again).
+  const folders: Array<{file: string; folder: string; list: StatEntry[]; cached: Map<string, IndexEntry>; trusted: (IndexEntry | undefined)[]; dirty: boolean}> = []
+  const stale: StatEntry[] = []
   for (const [folder, list] of byFolder) {
     const file = shardFile(cacheDir, folder)
     live.add(path.basename(file))
@@ -112,26 +115,32 @@ export function refreshIndex(
         dirty = true
       }
     }
-    const next: IndexEntry[] = []
-    for (const stat of list) {
+    const trusted = list.map((stat) => {
       const hit = cached.get(stat.path)
-      if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) {
-        if (writtenAt - stat.mtimeMs > RACY_MS) {
-          next.push(hit)
-          continue
-        }
-        const fresh = parse(stat)
-        stats.reparsed++
-        // Once the file is older than the window, rewriting the shard makes the entry trusted;
-        // otherwise it would be re-checked on every run for ever.
-        if (JSON.stringify(fresh) !== JSON.stringify(hit) || Date.now() - stat.mtimeMs > RACY_MS) dirty = true
-        next.push(fresh)
-      } else {
-        next.push(parse(stat))
-        stats.reparsed++
-        dirty = true
-      }
-    }
+      if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size && writtenAt - stat.mtimeMs > RACY_MS) return hit
+      stale.push(stat)
+      return undefined
+    })
+    folders.push({file, folder, list, cached, trusted, dirty})
+  }
+  const fresh = new Map<string, IndexEntry>()
+  if (stale.length > 0) for (const entry of parse(stale)) fresh.set(entry.path, entry)
+  stats.reparsed = stale.length
+  const entries: IndexEntry[] = []
+  for (const {file, folder, list, cached, trusted, dirty: removed} of folders) {
+    let dirty = removed
+    const next = list.map((stat, i) => {
+      const kept = trusted[i]
+      if (kept !== undefined) return kept
+      const entry = fresh.get(stat.path) as IndexEntry
+      const hit = cached.get(stat.path)
+      // A same-stat entry re-checked inside the racy window: the shard needs rewriting only if the
+      // entry changed, or once the file is older than the window (then the entry becomes trusted;
+      // otherwise it would be re-checked on every run for ever).
+      if (hit === undefined || hit.mtimeMs !== stat.mtimeMs || hit.size !== stat.size) dirty = true
+      else if (JSON.stringify(entry) !== JSON.stringify(hit) || Date.now() - stat.mtimeMs > RACY_MS) dirty = true
+      return entry
+    })
     if (dirty) {
       writeShard(file, {format: INDEX_FORMAT, key, folder, writtenAt: Date.now(), entries: next})
       stats.shardsWritten++

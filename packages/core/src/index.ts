@@ -38,6 +38,7 @@ export {assertWorkflowStatus, doneTask, moveTask, tasksInStatus} from './workflo
 export type {MoveResult} from './workflow.js'
 export {changesFor, DocumentStore, isArchivedPath, listDocumentFiles, loadSnapshot, readDocument, statDocumentFiles} from './store.js'
 export {INDEX_FORMAT, refreshIndex} from './index-cache.js'
+export {PARALLEL_MIN_FILES} from './parse-pool.js'
 export type {IndexEntry, RefreshStats, StatEntry} from './index-cache.js'
 export type {CreateOptions, EditOperations, RecordFilter, Snapshot, WriteResult} from './store.js'
 export {checkDocument, formatProblem, REFERENCE_FIELDS, sortProblems} from './validate.js'

@@ -12,6 +12,7 @@ import {createFileExclusive, resolveInside, toPosixRelative, writeFileAtomic} fr
 import {newId, resolveId, slugify} from './ids.js'
 import {refreshIndex, type IndexEntry, type StatEntry} from './index-cache.js'
 import {log} from './log.js'
+import {parseIndexEntries} from './parse-pool.js'
 import {decodeDocument} from './markdown/frontmatter.js'
 import {checkDocument, REFERENCE_FIELDS, referencedIds, type Problem} from './validate.js'
 import type {RevisionTree} from './revision.js'
@@ -189,7 +190,7 @@ export function statDocumentFiles(ws: Workspace): StatEntry[] {
 const CORE_VERSION = (createRequire(import.meta.url)('../package.json') as {version: string}).version
 
 /** Reads one file into an index entry: its frontmatter, or the problem. */
-function indexEntry(ws: Workspace, stat: StatEntry): IndexEntry {
+export function indexEntry(ws: Workspace, stat: StatEntry): IndexEntry {
   try {
     return {...stat, data: readDocument(ws, stat.path, stat.size).record.data}
   } catch (error) {
@@ -266,7 +267,9 @@ export function loadSnapshot(ws: Workspace, files?: string[]): Snapshot {
   if (ws.revision !== undefined) return loadSnapshot(ws, revisionDocumentFiles(ws.revision))
   // Parsing depends on psp's code and on the size limit: either changing discards the cache.
   const key = `${CORE_VERSION}/${ws.settings.limits.max_document_bytes}`
-  const {entries, stats} = refreshIndex(ws.resolve(LAYOUT.index), key, statDocumentFiles(ws), (stat) => indexEntry(ws, stat))
+  const {entries, stats} = refreshIndex(ws.resolve(LAYOUT.index), key, statDocumentFiles(ws), (files) =>
+    parseIndexEntries(ws, files, (stat) => indexEntry(ws, stat)),
+  )
   log('debug', 'index refreshed', {...stats})
   for (const entry of entries) {
     if (entry.data) records.push(new IndexedRecord(ws, entry.path, entry.data))
