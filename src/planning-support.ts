@@ -4,7 +4,7 @@
  * way `psp query 'blocked'` resolves it), and the tasks to plan.
  */
 import {Flags} from '@oclif/core'
-import {DocumentStore, makeQueryContext, type DocumentRecord, type QueryContext} from '@psp/core'
+import {DocumentStore, historyLookup, makeQueryContext, type DocumentRecord, type QueryContext} from '@psp/core'
 
 export interface PlanningInput {
   store: DocumentStore
@@ -14,7 +14,9 @@ export interface PlanningInput {
 
 export function planningInput(store: DocumentStore): PlanningInput {
   const {records} = store.load()
-  const context = makeQueryContext(store.ws.settings, records, {root: store.ws.root})
+  // `age` (in `psp next`) uses the history index when there is one, but never builds it.
+  const historyOf = historyLookup(store.ws, {build: false})
+  const context = makeQueryContext(store.ws.settings, records, {root: store.ws.root, historyOf})
   return {store, tasks: store.list('task'), context}
 }
 

@@ -6,10 +6,14 @@
 import {Flags} from '@oclif/core'
 import {
   fieldSelector,
+  historyLookup,
+  isHistoryField,
   knownFields,
   makeQueryContext,
   parseFieldList,
   parseLimit,
+  parseSortSpec,
+  queryFields,
   runQuery,
   type DocumentRecord,
   type DocumentStore,
@@ -64,8 +68,26 @@ export interface Selected {
  */
 export function select(store: DocumentStore, candidates: DocumentRecord[], selection: Selection): Selected {
   const {records} = store.load()
-  const context = makeQueryContext(store.ws.settings, records, {root: store.ws.root})
   const fields = selection.fields === undefined ? undefined : parseFieldList(selection.fields)
+  // Git history is read only for a selection that names a history field (or `age`, which uses
+  // the history index when there is one but never builds it). A bad query or sort is reported
+  // by runQuery, in its own order of checks.
+  const attempt = (names: () => string[]) => {
+    try {
+      return names()
+    } catch {
+      return []
+    }
+  }
+  const named = [
+    ...(selection.sort === undefined ? [] : attempt(() => parseSortSpec(selection.sort as string).map((k) => k.field))),
+    ...(selection.group === undefined ? [] : [selection.group]),
+    ...(fields ?? []),
+    ...(selection.where === undefined ? [] : attempt(() => queryFields(selection.where as string))),
+  ]
+  const build = named.some(isHistoryField)
+  const historyOf = build || named.some((f) => f === 'age' || f.startsWith('age.')) ? historyLookup(store.ws, {build}) : undefined
+  const context = makeQueryContext(store.ws.settings, records, {root: store.ws.root, ...(historyOf === undefined ? {} : {historyOf})})
   const needsFields = selection.sort !== undefined || selection.group !== undefined || fields !== undefined
   const known = needsFields ? knownFields(store.ws.schemas.list().map((t) => t.schema), records, context) : undefined
   const result = runQuery(

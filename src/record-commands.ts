@@ -8,8 +8,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import {applyEdits, DocumentStore, planEdits, PspError, rollUp, UsageError, type DocumentRecord} from '@psp/core'
-import {DEFAULT_COLUMNS, PspCommand, recordJson, renderRecord, type Format} from '@psp/command'
+import {applyEdits, DocumentStore, planEdits, PspError, recordHistoryFields, rollUp, UsageError, type DocumentRecord, type HistoryFields} from '@psp/core'
+import {atFlag, DEFAULT_COLUMNS, PspCommand, recordJson, renderRecord, type Format} from '@psp/command'
+import {historySection} from './history-support.js'
 import {planningInput} from './planning-support.js'
 import {rollUpJson, rollUpText} from './rollup-support.js'
 import {askOnTerminal, count, decide, mayApply, PLAN_LINES, planJson, planText} from './bulk-edit-support.js'
@@ -71,12 +72,19 @@ export abstract class RecordList extends PspCommand<typeof RecordList> {
 export abstract class RecordShow extends PspCommand<typeof RecordShow> {
   static type = 'task'
   static override args = {id: idArg}
+  static override flags = {at: atFlag}
 
   public async run(): Promise<Json> {
     const type = (this.constructor as typeof RecordShow).type
     const record = new DocumentStore(this.workspace()).get(this.args.id as string, type)
-    this.print(renderRecord(record))
-    return recordJson(record, {body: true})
+    const history = this.historyOf(record)
+    this.print(renderRecord(record) + historySection(history))
+    return {...recordJson(record, {body: true}), history}
+  }
+
+  /** What git history says about the record (docs/history.md#derived-fields): as of `--at`, null without history. */
+  protected historyOf(record: DocumentRecord): HistoryFields | null {
+    return recordHistoryFields(this.workspace(), record.id)
   }
 }
 
@@ -243,7 +251,8 @@ export abstract class RecordShowWithRollUp extends RecordShow {
     const {tasks, context} = planningInput(store)
     this.noteUnreadable(store)
     const rollup = rollUp(tasks, context, {[type]: record.id, due: record.data['due']})
-    this.print(renderRecord(record) + rollUpText(rollup))
-    return {...recordJson(record, {body: true}), rollup: rollUpJson(rollup)}
+    const history = this.historyOf(record)
+    this.print(renderRecord(record) + rollUpText(rollup) + historySection(history))
+    return {...recordJson(record, {body: true}), rollup: rollUpJson(rollup), history}
   }
 }

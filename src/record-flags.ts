@@ -3,6 +3,7 @@
  * and turning them into core calls' arguments. Reference flags accept any unique id prefix.
  */
 import {Args, Flags, type Interfaces} from '@oclif/core'
+import {atFlag} from '@psp/command'
 import {parseFieldValue, splitAssignment, UsageError, type DocumentStore, type EditOperations} from '@psp/core'
 import {PLAN_LINES} from './bulk-edit-support.js'
 import {formatFlag, listQueryFlags} from './query-support.js'
@@ -151,6 +152,7 @@ export const idArg = Args.string({description: 'Id or unique prefix (case-insens
 export const editIdArg = Args.string({description: 'Id or unique prefix (case-insensitive); or use --where to edit every match.'})
 
 export const listFlags = {
+  at: atFlag,
   status: Flags.string({description: 'Only records with this status; repeatable.', multiple: true, multipleNonGreedy: true}),
   project: Flags.string({description: 'Only records of this project (id or prefix).'}),
   milestone: Flags.string({description: 'Only records of this milestone (id or prefix).'}),

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {buildBoard, DocumentStore, parseLimit, renderBoardMarkdown, renderBoardMermaid} from '@psp/core'
-import {PspCommand} from '@psp/command'
+import {atFlag, PspCommand} from '@psp/command'
 import {resolveRef} from '../record-flags.js'
 import {planningInput, taskFilterFlags} from '../planning-support.js'
 import {BOARD_DEFAULT_WIDTH, BOARD_TEXT_LIMIT, boardJson, outputWidth, parseWidth, renderBoardText} from '../board-support.js'
@@ -15,6 +15,7 @@ export default class Board extends PspCommand<typeof Board> {
     '<%= config.bin %> <%= command.id %> --milestone m29 --format mermaid > plan.md',
   ]
   static override flags = {
+    at: atFlag,
     project: taskFilterFlags.project,
     milestone: taskFilterFlags.milestone,
     assignee: taskFilterFlags.assignee,

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {DocumentStore, parseLimit, rankNext, type RankedTask} from '@psp/core'
-import {PspCommand, recordJson, renderRows, visible} from '@psp/command'
+import {atFlag, PspCommand, recordJson, renderRows, visible} from '@psp/command'
 import {resolveRef} from '../record-flags.js'
 import {planningInput, taskFilterFlags} from '../planning-support.js'
 
@@ -21,6 +21,7 @@ export default class Next extends PspCommand<typeof Next> {
     '<%= config.bin %> <%= command.id %> --project 8sj --assignee ana --limit 3 --explain',
   ]
   static override flags = {
+    at: atFlag,
     project: taskFilterFlags.project,
     assignee: taskFilterFlags.assignee,
     limit: Flags.string({description: 'At most this many tasks (default 10).', helpValue: '<n>'}),

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {DocumentStore} from '@psp/core'
-import {DEFAULT_COLUMNS, PspCommand, type Format} from '@psp/command'
+import {atFlag, DEFAULT_COLUMNS, type Format, PspCommand} from '@psp/command'
 import {fieldsFlag, formatFlag, limitFlag, renderSelection, select, selectionJson, sortFlag} from '../query-support.js'
 
 export default class Query extends PspCommand<typeof Query> {
@@ -12,6 +12,7 @@ export default class Query extends PspCommand<typeof Query> {
   ]
   static override args = {query: Args.string({description: 'The query, e.g. \'status = todo and tags has ui\'.', required: true})}
   static override flags = {
+    at: atFlag,
     type: Flags.string({description: 'Only records of this type; repeatable.', multiple: true, multipleNonGreedy: true, helpValue: '<type>'}),
     sort: sortFlag,
     group: Flags.string({description: 'Group the results by this field.', helpValue: '<field>'}),

@@ -1,12 +1,13 @@
 import {Args} from '@oclif/core'
 import {EXIT_PROBLEMS_FOUND, expandPaths, formatProblem, validateWorkspace} from '@psp/core'
-import {PspCommand} from '@psp/command'
+import {atFlag, PspCommand} from '@psp/command'
 
 export default class Validate extends PspCommand<typeof Validate> {
   static override description =
     'Check documents against their schemas; references must resolve, ids must be unique, dependencies must not form cycles. Exit 0 when clean, 1 when problems were found.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> data/projects --json']
   static override args = {paths: Args.string({description: 'Files or folders to check (default: every document).'})}
+  static override flags = {at: atFlag}
   static override strict = false
 
   public async run() {

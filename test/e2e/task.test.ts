@@ -351,7 +351,7 @@ describe('task list', () => {
     const flag = json<Rec[]>(ok(psp(['task', 'list', '--json'], {cwd: ws})))
     expect(asJson).toEqual(flag)
     expect(asJson.map((t) => t.id)).toEqual(['task-a0000000000', 'task-b0000000000', 'task-c0000000000', 'task-d0000000000'])
-    expect(asJson[2]).toEqual({...tasks[0], body: undefined})
+    expect(asJson[2]).toEqual({...tasks[0], body: undefined, history: undefined})
 
     const csv = ok(psp(['task', 'list', '--format', 'csv'], {cwd: ws})).stdout
     expect(csv.split('\n')[0]).toBe('id,status,priority,due,title')

@@ -3,11 +3,20 @@
  * flags, and the workspace. Errors are not handled here: bin/run.js renders them in one place.
  */
 import {Command, Flags, type Interfaces} from '@oclif/core'
-import {defaultSettings, findWorkspaceRoot, LOG_LEVELS, SchemaRegistry, Workspace, type DocumentStore} from '@psp/core'
+import {defaultSettings, findWorkspaceRoot, LOG_LEVELS, openRevisionTree, SchemaRegistry, Workspace, type DocumentStore} from '@psp/core'
 import {runContext} from './run-context.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof PspCommand)['baseFlags'] & T['flags']>
 export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/**
+ * `--at`, for the commands that only read: the workspace as it was at a revision, tag, branch or
+ * date, read from git objects (docs/history.md#time-travel).
+ */
+export const atFlag = Flags.string({
+  description: 'Read the workspace as it was at this revision, tag, branch or date (YYYY-MM-DD), from git; nothing is written.',
+  helpValue: '<rev|date>',
+})
 
 export abstract class PspCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true
@@ -43,7 +52,12 @@ export abstract class PspCommand<T extends typeof Command> extends Command {
 
   /** The workspace around the current directory (WorkspaceNotFoundError when there is none). */
   protected workspace(): Workspace {
-    this.ws ??= Workspace.open(process.cwd())
+    if (this.ws === undefined) {
+      const current = Workspace.open(process.cwd())
+      // `--at` (on the commands that read): the workspace as it was, from git; read-only.
+      const at = (this.flags as {at?: string}).at
+      this.ws = at === undefined ? current : Workspace.atRevision(current.root, openRevisionTree(current.root, at))
+    }
     runContext.root = this.ws.root
     runContext.log = this.ws.settings.log
     return this.ws

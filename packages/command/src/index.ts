@@ -2,7 +2,7 @@
  * @psp/command: what every psp command extends, psp's own and plugins' alike, so that all of
  * them share `--json`, the global flags, output formats and one error renderer.
  */
-export {PspCommand} from './base-command.js'
+export {atFlag, PspCommand} from './base-command.js'
 export type {CommandArgs, CommandFlags} from './base-command.js'
 export {exitCodeOf, renderError} from './errors.js'
 export {cell, DEFAULT_COLUMNS, FORMATS, recordJson, renderCsv, renderGroups, renderMarkdown, renderRecord, renderRecords, renderRows, renderRowTable, renderTable, visible} from './output.js'

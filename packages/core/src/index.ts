@@ -45,6 +45,7 @@ export {checkDocument, formatProblem, REFERENCE_FIELDS, sortProblems} from './va
 export type {Problem} from './validate.js'
 export {expandPaths, validateWorkspace} from './validate-workspace.js'
 export type {ValidationReport} from './validate-workspace.js'
+export type {ValidateOptions} from './validate-workspace.js'
 export {resolveInside, toPosixRelative, writeFileAtomic, createFileExclusive} from './fs-safe.js'
 export {findWorkspaceRoot, LAYOUT, Workspace} from './workspace.js'
 export {parseFieldValue, parseYamlData, splitAssignment} from './yaml-data.js'
@@ -70,6 +71,7 @@ export {
   parseQuery,
   parseSortSpec,
   QueryError,
+  queryFields,
   runQuery,
   selectFields,
   sortRecords,
@@ -132,3 +134,110 @@ export type {EditPlan, FieldChange, PlannedEdit} from './bulk-edit.js'
 export {BOARD_SHORT_ID_MIN, buildBoard, columnName, renderBoardMarkdown, renderBoardMermaid, shortIds, shownCards} from './planning/index.js'
 export type {Board, BoardCard, BoardColumn, BoardMermaid, BoardMermaidOptions, BoardOptions, WipState} from './planning/index.js'
 export type {RevisionTree} from './revision.js'
+export {
+  assertGitIndexSupported,
+  collectGarbage,
+  discoverRepository,
+  EMPTY_TREE,
+  GIT_INDEX_FIX,
+  GitFormatError,
+  gitAvailable,
+  gitIndexIssues,
+  GitRepository,
+  NotAGitRepositoryError,
+  OID_PATTERN,
+  parseRevisionDate,
+  resolveRevisionAt,
+  subjectOf,
+  UnsupportedGitIndexError,
+} from './git/index.js'
+export type {GcMethod, GcOptions, GcReport, GitCommit, GitFile, GitIndexIssue, GitLocation, GitObject, GitObjectType, GitOpenOptions, GitPerson, GitRef, GitTag, GitTreeEntry} from './git/index.js'
+export {openRevisionTree} from './git-revision.js'
+export {
+  checkMessage,
+  CHAINED_SUFFIX,
+  CLOSE_SUBJECT,
+  closeReferencedTasks,
+  configuredHooksPath,
+  HOOK_FORMAT,
+  hookScript,
+  hooksDirectory,
+  hooksRepository,
+  hooksStatus,
+  installHooks,
+  isDocumentPath,
+  parseCommitMessage,
+  PRE_COMMIT_CHECKS,
+  PSP_HOOKS,
+  readHookFile,
+  refreshCaches,
+  runHook,
+  uninstallHooks,
+} from './hooks/index.js'
+export type {
+  CheckReport,
+  CloseOutcome,
+  HookInstallResult,
+  HookProgram,
+  HookRun,
+  HookSpec,
+  HookStatus,
+  HookUninstallResult,
+  InstallHooksOptions,
+  InstallReport,
+  MessageCheck,
+  MessageReference,
+  PostCommitResult,
+  PreCommitCheck,
+  PreCommitContext,
+  ReferenceKind,
+  ReferenceProblem,
+  ReferenceStrength,
+  RunHookOptions,
+  StagedChange,
+  StatusReport,
+  UninstallReport,
+} from './hooks/index.js'
+export {
+  countLineChanges,
+  describeFieldChange,
+  diffFields,
+  diffLines,
+  formatValue,
+  HISTORY_CACHE_DIR,
+  HISTORY_FIELDS,
+  HISTORY_FORMAT,
+  historyFields,
+  HistoryIndex,
+  historyLookup,
+  isHistoryField,
+  isoAt,
+  localIso,
+  recordHistory,
+  recordHistoryFields,
+  renderHunks,
+  splitLines,
+  summarize,
+  timeInStatus,
+  unifiedHunks,
+} from './history/index.js'
+export type {
+  ChangeKind,
+  DiffLine,
+  FieldChange as HistoryFieldChange,
+  HistoryAuthor,
+  HistoryEntry,
+  HistoryField,
+  HistoryFields,
+  HistoryLookupOptions,
+  HistoryOpenOptions,
+  HistoryStamp,
+  HistorySummary,
+  HistoryUpdateStats,
+  Hunk,
+  RecordHistory,
+  RecordHistoryEntry,
+  RecordHistoryOptions,
+} from './history/index.js'
+export {diffRecords} from './workspace-diff.js'
+export type {RecordDiff} from './workspace-diff.js'

@@ -27,9 +27,10 @@ export interface Snapshot {
 }
 
 /** Folders under data/ that never hold documents. */
-const SKIP_DIRS: ReadonlySet<string> = new Set([LAYOUT.cache, LAYOUT.templates])
+export const SKIP_DIRS: ReadonlySet<string> = new Set([LAYOUT.cache, LAYOUT.templates])
 
-function isDocumentFile(name: string): boolean {
+/** True for a file name the store reads as a document: `.md`, not hidden, not a README. */
+export function isDocumentFile(name: string): boolean {
   return name.endsWith('.md') && !name.startsWith('.') && name.toLowerCase() !== 'readme.md'
 }
 
@@ -100,7 +101,11 @@ export function isArchivedPath(rel: string): boolean {
  * file's size when the caller has just stat-ed it (the index walk has), saving a second stat.
  */
 export function readDocument(ws: Workspace, rel: string, size?: number): ParsedDocument {
-  if (ws.revision !== undefined) return readDocumentAtRevision(ws, ws.revision, rel)
+  if (ws.revision !== undefined) {
+    const bytes = ws.revision.read(rel)
+    if (bytes === undefined) throw new NotFoundError(`no such file at ${ws.revision.spec}: ${rel}`, {path: rel})
+    return parseDocumentBytes(ws, rel, bytes)
+  }
   const file = ws.resolve(rel)
   if (size === undefined) {
     try {
@@ -109,33 +114,23 @@ export function readDocument(ws: Workspace, rel: string, size?: number): ParsedD
       throw new NotFoundError(`no such file: ${rel}`, {path: rel, cause: error})
     }
   }
-  const limit = ws.settings.limits.max_document_bytes
-  if (size > limit) {
-    throw new UnsafeInputError(
-      `file is ${formatBytes(size)}, over the ${formatBytes(limit)} limit for documents (limits.max_document_bytes)`,
-      {path: rel, line: 1},
-    )
-  }
-  let text: string
+  // Checked before reading: a huge file is refused without being read.
+  assertDocumentSize(ws, rel, size)
+  let bytes: Buffer
   try {
-    text = decodeDocument(fs.readFileSync(file))
+    bytes = fs.readFileSync(file)
   } catch (error) {
     throw withPath(error, rel)
   }
-  return parseDocumentText(text, rel, isArchivedPath(rel))
+  return parseDocumentBytes(ws, rel, bytes)
 }
 
-/** readDocument for a workspace read at a past revision: the bytes come from git. */
-function readDocumentAtRevision(ws: Workspace, tree: RevisionTree, rel: string): ParsedDocument {
-  const bytes = tree.read(rel)
-  if (bytes === undefined) throw new NotFoundError(`no such file at ${tree.spec}: ${rel}`, {path: rel})
-  const limit = ws.settings.limits.max_document_bytes
-  if (bytes.length > limit) {
-    throw new UnsafeInputError(
-      `file is ${formatBytes(bytes.length)}, over the ${formatBytes(limit)} limit for documents (limits.max_document_bytes)`,
-      {path: rel, line: 1},
-    )
-  }
+/**
+ * Parses a document's bytes wherever they come from (a file, a past revision, git's staging
+ * area), with the same size limit, encoding checks and errors as a file read from disk.
+ */
+export function parseDocumentBytes(ws: Workspace, rel: string, bytes: Uint8Array): ParsedDocument {
+  assertDocumentSize(ws, rel, bytes.byteLength)
   let text: string
   try {
     text = decodeDocument(bytes)
@@ -143,6 +138,16 @@ function readDocumentAtRevision(ws: Workspace, tree: RevisionTree, rel: string):
     throw withPath(error, rel)
   }
   return parseDocumentText(text, rel, isArchivedPath(rel))
+}
+
+function assertDocumentSize(ws: Workspace, rel: string, size: number): void {
+  const limit = ws.settings.limits.max_document_bytes
+  if (size > limit) {
+    throw new UnsafeInputError(
+      `file is ${formatBytes(size)}, over the ${formatBytes(limit)} limit for documents (limits.max_document_bytes)`,
+      {path: rel, line: 1},
+    )
+  }
 }
 
 /** The document files of a revision, as the walk of the working tree would find them. */

@@ -9,7 +9,7 @@ import {locateKey, type DocumentRecord, type ParsedDocument} from './document.js
 import type {SplitDocument} from './markdown/frontmatter.js'
 import {resolveInside, toPosixRelative} from './fs-safe.js'
 import {isArchivedPath, listDocumentFiles, loadSnapshot, readDocument} from './store.js'
-import {referenceProblems, schemaProblems, sortProblems, type Problem} from './validate.js'
+import {REFERENCE_FIELDS, referencedIds, referenceProblems, schemaProblems, sortProblems, type Problem} from './validate.js'
 import type {Workspace} from './workspace.js'
 
 /** What `psp validate` reports. */
@@ -19,10 +19,32 @@ export interface ValidationReport {
   problems: Problem[]
 }
 
+/** What a validation checks besides the working tree as it is. */
+export interface ValidateOptions {
+  /**
+   * Files as they will be rather than as they are in the working tree, by workspace-relative
+   * path: the parsed document, the problem that kept it from parsing, or null for a file that
+   * will not exist. The pre-commit hook checks the staged content this way.
+   */
+  overlay?: ReadonlyMap<string, ParsedDocument | Problem | null>
+  /** Also checks the documents that refer to any of these ids (the ids a commit deletes). */
+  referencing?: ReadonlySet<string>
+}
+
 /** Expands user-given paths (files or folders, relative to `cwd`) to workspace-relative files. */
 export function expandPaths(ws: Workspace, cwd: string, inputs: string[]): string[] {
   const all = listDocumentFiles(ws)
   const out = new Set<string>()
+  if (ws.revision !== undefined) {
+    // A past revision: the paths are matched against its files, not the working tree's.
+    for (const input of inputs) {
+      const rel = toPosixRelative(ws.root, resolveInside(ws.root, path.relative(ws.root, path.resolve(cwd, input)), input))
+      const matched = all.filter((file) => rel === '' || file === rel || file.startsWith(`${rel}/`))
+      if (matched.length === 0) throw new NotFoundError(`no such document or folder at ${ws.revision.spec}`, {path: input})
+      for (const file of matched) out.add(file)
+    }
+    return [...out].sort()
+  }
   for (const input of inputs) {
     const absolute = resolveInside(ws.root, path.relative(ws.root, path.resolve(cwd, input)), input)
     if (!fs.existsSync(absolute)) throw new NotFoundError('no such file or folder', {path: input})
@@ -123,18 +145,38 @@ class IndexedDocument implements ParsedDocument {
 
 const byPath = (a: ParsedDocument, b: ParsedDocument) => (a.record.path < b.record.path ? -1 : a.record.path > b.record.path ? 1 : 0)
 
+/** True when a record's reference fields hold any of `ids`. */
+function refersTo(record: DocumentRecord, ids: ReadonlySet<string>): boolean {
+  return Object.keys(REFERENCE_FIELDS).some((field) => referencedIds(record, field).some((id) => ids.has(id)))
+}
+
 /**
  * Validates the workspace. With `files`, only problems in those files are reported, but
  * references and cycles are still checked against every document. Documents are read through
  * the index (data/cache/index): only files changed since the last command are parsed.
  */
-export function validateWorkspace(ws: Workspace, files?: string[]): ValidationReport {
+export function validateWorkspace(ws: Workspace, files?: string[], options: ValidateOptions = {}): ValidationReport {
   const snapshot = loadSnapshot(ws)
+  const {overlay} = options
+  const parsed: ParsedDocument[] = []
+  let unreadable = snapshot.unreadable
+  for (const record of snapshot.records) if (!overlay?.has(record.path)) parsed.push(new IndexedDocument(ws, record))
+  if (overlay !== undefined) {
+    unreadable = unreadable.filter((p) => !overlay.has(p.path))
+    for (const value of overlay.values()) {
+      if (value === null) continue
+      if ('record' in value) parsed.push(value)
+      else unreadable.push(value)
+    }
+  }
   // In path order, as before the index: the first file of a duplicated id is the one kept.
-  const parsed: ParsedDocument[] = snapshot.records.map((record) => new IndexedDocument(ws, record)).sort(byPath)
-  const all = new Set([...parsed.map((d) => d.record.path), ...snapshot.unreadable.map((p) => p.path)])
+  parsed.sort(byPath)
+  const all = new Set([...parsed.map((d) => d.record.path), ...unreadable.map((p) => p.path)])
   const wanted = new Set(files ?? [...all].filter((f) => !isArchivedPath(f)))
-  const problems: Problem[] = snapshot.unreadable.filter((p) => wanted.has(p.path))
+  if (options.referencing !== undefined && options.referencing.size > 0) {
+    for (const doc of parsed) if (refersTo(doc.record, options.referencing)) wanted.add(doc.record.path)
+  }
+  const problems: Problem[] = unreadable.filter((p) => wanted.has(p.path))
   // Files asked for by path that the walk does not see (outside data/) are read directly.
   for (const rel of (files ?? []).filter((f) => !all.has(f))) {
     try {

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {criticalPath, DocumentStore} from '@psp/core'
-import {PspCommand, renderRows} from '@psp/command'
+import {atFlag, PspCommand, renderRows} from '@psp/command'
 import {resolveRef} from '../../record-flags.js'
 import {planningInput} from '../../planning-support.js'
 
@@ -11,6 +11,7 @@ export default class PlanCriticalPath extends PspCommand<typeof PlanCriticalPath
     'The critical path of the open tasks (of a project or a milestone) from their estimates in hours, with every task\'s earliest start and finish and its slack (docs/planning.md).'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --project 8sj', '<%= config.bin %> <%= command.id %> --milestone m29 --json']
   static override flags = {
+    at: atFlag,
     project: Flags.string({description: 'Only tasks of this project (id or prefix).', helpValue: '<project>', exclusive: ['milestone']}),
     milestone: Flags.string({description: 'Only tasks of this milestone (id or prefix).', helpValue: '<milestone>', exclusive: ['project']}),
   }

@@ -1,5 +1,5 @@
 import {blockedTasks, DocumentStore} from '@psp/core'
-import {PspCommand, recordJson, renderRows} from '@psp/command'
+import {atFlag, PspCommand, recordJson, renderRows} from '@psp/command'
 import {resolveRef} from '../../record-flags.js'
 import {planningInput, refJson, taskFilterFlags} from '../../planning-support.js'
 
@@ -8,6 +8,7 @@ export default class TaskBlocked extends PspCommand<typeof TaskBlocked> {
     'List the blocked tasks and the unfinished dependencies blocking each one (the same tasks as `psp query blocked`). See docs/planning.md.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --project 8sj --json']
   static override flags = {
+    at: atFlag,
     project: taskFilterFlags.project,
   }
 

@@ -1,11 +1,12 @@
 /**
  * What a query needs besides the record in hand: the workflow and priority orders, which
- * statuses count as done, the clock, the other records (for `blocked` / `ready`), and where a
- * record's creation date comes from (for `age`).
+ * statuses count as done, the clock, the other records (for `blocked` / `ready`), and what git
+ * history says about a record (for `created`, `updated`, … and `age`).
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import type {DocumentRecord} from '../document.js'
+import type {HistorySummary} from '../history/types.js'
 import type {Settings} from '../settings.js'
 
 /** A date as the `age` hooks may return it: a Date, epoch milliseconds or an ISO string. */
@@ -22,9 +23,16 @@ export interface QueryContext {
   now: () => Date
   /** Every record by id, to resolve `depends_on`. Without it nothing is `blocked`. */
   byId?: ReadonlyMap<string, DocumentRecord>
-  /** When a record was created (a later issue derives it from git history). */
+  /** When a record was created; wins over history and the file's mtime for `age`. */
   createdOf?: (record: DocumentRecord) => DateLike | undefined
-  /** The fallback for `age` when `createdOf` is missing or knows nothing: the file's mtime. */
+  /**
+   * What git history says about a record (see `historyLookup`): the source of `created`,
+   * `updated`, `created_by`, `updated_by`, `status_changed`, `changes`, `time_in`, and of `age`.
+   * Without it, or when it knows nothing of a record, those fields are missing (and `age` falls
+   * back to the file's mtime).
+   */
+  historyOf?: (record: DocumentRecord) => HistorySummary | undefined
+  /** The fallback for `age` when neither `createdOf` nor history knows: the file's mtime. */
   mtimeOf?: (record: DocumentRecord) => DateLike | undefined
   /**
    * More derived fields, by name (plugins register query fields here). They shadow frontmatter
@@ -37,6 +45,7 @@ export interface QueryContextOptions {
   /** The clock; defaults to the system clock. */
   now?: () => Date
   createdOf?: QueryContext['createdOf']
+  historyOf?: QueryContext['historyOf']
   mtimeOf?: QueryContext['mtimeOf']
   /**
    * The workspace root. With it and no `mtimeOf`, `age` falls back to the mtime of the record's
@@ -72,6 +81,7 @@ export function makeQueryContext(
       return byId
     },
     ...(options.createdOf ? {createdOf: options.createdOf} : {}),
+    ...(options.historyOf ? {historyOf: options.historyOf} : {}),
     ...(options.mtimeOf ? {mtimeOf: options.mtimeOf} : root === undefined ? {} : {mtimeOf: fileMtime(root)}),
     ...(options.fields ? {fields: options.fields} : {}),
   }

@@ -1,9 +1,12 @@
 /**
  * Reading a field of a record: the derived fields (`blocked`, `ready`, `done`, `age`, `id`,
- * `type`, `title`, `path`, `body`, `archived`, plus any the context adds), then frontmatter,
+ * `type`, `title`, `path`, `body`, `archived`, the history fields `created`, `updated`,
+ * `created_by`, `updated_by`, `status_changed`, `changes`, `time_in`, plus any the context
+ * adds), then frontmatter,
  * nested with dots (`links.repo`, `steps.0`). Accessors are built once per query and field.
  */
 import type {DocumentRecord} from '../document.js'
+import {historyFields, HISTORY_FIELDS} from '../history/summary.js'
 import type {QueryContext} from './context.js'
 import {localDay, toInstant} from './dates.js'
 
@@ -12,8 +15,8 @@ export function isMissing(value: unknown): value is undefined | null {
   return value === undefined || value === null
 }
 
-/** Derived fields built into the language, in the order the docs list them. */
-export const DERIVED_FIELDS = ['id', 'type', 'title', 'path', 'body', 'archived', 'done', 'blocked', 'ready', 'age'] as const
+/** Derived fields built into the language, in the order the docs list them (the history ones last). */
+export const DERIVED_FIELDS = ['id', 'type', 'title', 'path', 'body', 'archived', 'done', 'blocked', 'ready', 'age', ...HISTORY_FIELDS] as const
 
 /** What one evaluation needs, computed once from the context. */
 export interface Env {
@@ -99,9 +102,26 @@ function derived(env: Env): Record<string, Accessor> {
     const s = statusOf(r)
     return s !== undefined && statusRank !== undefined && statusRank.has(s) && !done.has(s) && !isBlocked(r)
   }
+  const {historyOf} = context
   fields['age'] = (r) => {
-    const created = toInstant(context.createdOf?.(r)) ?? toInstant(context.mtimeOf?.(r))
+    const fromHistory = historyOf?.(r)?.created.time
+    const created = toInstant(context.createdOf?.(r)) ?? toInstant(fromHistory === undefined ? undefined : fromHistory * 1000) ?? toInstant(context.mtimeOf?.(r))
     return created === undefined ? undefined : env.today - localDay(created)
+  }
+  if (historyOf !== undefined) {
+    // One record's history fields are computed once per query, however many of them it reads.
+    const now = context.now()
+    const cache = new WeakMap<DocumentRecord, ReturnType<typeof historyFields> | null>()
+    const of = (r: DocumentRecord) => {
+      let values = cache.get(r)
+      if (values === undefined) {
+        const summary = historyOf(r)
+        values = summary === undefined ? null : historyFields(summary, now)
+        cache.set(r, values)
+      }
+      return values
+    }
+    for (const name of HISTORY_FIELDS) fields[name] = (r) => of(r)?.[name] ?? undefined
   }
   return fields
 }
@@ -121,23 +141,33 @@ export function accessor(field: string, env: Env): Accessor {
   const own = Object.hasOwn(builtIn, field) ? builtIn[field] : undefined
   if (own) return own
   if ((DERIVED_FIELDS as readonly string[]).includes(field)) return () => undefined
+  const dot = field.indexOf('.')
+  const head = dot === -1 ? undefined : field.slice(0, dot)
+  if (head !== undefined && (DERIVED_FIELDS as readonly string[]).includes(head)) {
+    // Into a derived value (`time_in.review`): it shadows a frontmatter mapping of the same name.
+    const base = Object.hasOwn(builtIn, head) ? builtIn[head] : undefined
+    const rest = field.slice(dot + 1).split('.')
+    return (r) => (base === undefined ? undefined : walkPath(base(r), rest))
+  }
   const {context} = env
   const extra = context?.fields && Object.hasOwn(context.fields, field) ? context.fields[field] : undefined
   if (extra && context) return (r) => extra(r, context)
   if (!field.includes('.')) return (r) => (Object.hasOwn(r.data, field) ? r.data[field] : undefined)
   const segments = field.split('.')
-  return (r) => {
-    if (Object.hasOwn(r.data, field)) return r.data[field]
-    let value: unknown = r.data
-    for (const segment of segments) {
-      if (value === null || typeof value !== 'object') return undefined
-      if (Array.isArray(value)) {
-        if (!/^\d+$/.test(segment)) return undefined
-        value = value[Number(segment)]
-      } else {
-        value = Object.hasOwn(value, segment) ? (value as Record<string, unknown>)[segment] : undefined
-      }
+  return (r) => (Object.hasOwn(r.data, field) ? r.data[field] : walkPath(r.data, segments))
+}
+
+/** The value at a dotted path inside a value: mapping keys and list indexes. */
+function walkPath(start: unknown, segments: readonly string[]): unknown {
+  let value = start
+  for (const segment of segments) {
+    if (value === null || typeof value !== 'object') return undefined
+    if (Array.isArray(value)) {
+      if (!/^\d+$/.test(segment)) return undefined
+      value = value[Number(segment)]
+    } else {
+      value = Object.hasOwn(value, segment) ? (value as Record<string, unknown>)[segment] : undefined
     }
-    return value
   }
+  return value
 }

@@ -3,13 +3,14 @@
  * group, with `--sort`, `--group` and `--fields` checked against the fields the workspace knows,
  * so that a typo (`--sort prioirty`) is an error instead of a silently unsorted list.
  */
+import type {QueryAst} from './ast.js'
 import type {DocumentRecord} from '../document.js'
 import {UsageError} from '../errors.js'
 import type {JsonSchema} from '../schemas.js'
 import type {QueryContext} from './context.js'
 import {compileQuery} from './evaluate.js'
 import {DERIVED_FIELDS} from './fields.js'
-import {isFieldName} from './parser.js'
+import {isFieldName, parseQuery} from './parser.js'
 import {groupRecords, parseSortSpec, type RecordGroup, type SortKey, sortRecords} from './sort.js'
 
 /** What to do with the records (each part optional). */
@@ -148,7 +149,7 @@ export function checkKnownFields(fields: Iterable<string>, known: ReadonlySet<st
       data: {field},
       hint:
         near === undefined
-          ? 'a field is one some record has, one a schema declares (psp schema show <type>), or a derived field (id, type, title, path, body, archived, done, blocked, ready, age)'
+          ? `a field is one some record has, one a schema declares (psp schema show <type>), or a derived field (${DERIVED_FIELDS.join(', ')})`
           : `did you mean ${near}?`,
     })
   }
@@ -189,4 +190,27 @@ function editDistance(a: string, b: string, max: number): number {
     prev = row
   }
   return prev[b.length] as number
+}
+
+/**
+ * The field names a query reads, in order of appearance (each once). Throws QueryError for a
+ * query that cannot be read, as running it would.
+ */
+export function queryFields(query: string | QueryAst): string[] {
+  const out = new Set<string>()
+  const visit = (node: QueryAst) => {
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        node.operands.forEach(visit)
+        break
+      case 'not':
+        visit(node.operand)
+        break
+      default:
+        out.add(node.field)
+    }
+  }
+  visit(typeof query === 'string' ? parseQuery(query) : query)
+  return [...out]
 }
