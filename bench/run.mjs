@@ -4,9 +4,14 @@
 // a script that stats every document, one that reads every document — so that ratios, which
 // survive a noisy or slower machine far better than milliseconds, decide the acceptance checks.
 //
+// A second part (bench/history.mjs) measures the commands that read git history on a generated
+// repository of many commits, beside `git log --follow -p` on the same file.
+//
 // Usage: npm run bench [-- --sizes 1000,10000,50000 --runs 5 --out docs/performance.md
-//          --seed <s> --keep]
-// Progress goes to stderr, one line per measurement; the report goes to --out.
+//          --seed <s> --keep --history-commits 10000 --history-documents 5000
+//          --no-history | --history-only]
+// Progress goes to stderr, one line per measurement; the report goes to --out. With
+// --history-only an existing report keeps its other sections: only the history ones are replaced.
 import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -14,6 +19,7 @@ import path from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
 import {DEFAULT_SEED, generateWorkspace} from './generate.mjs'
+import {HISTORY_CHECKS, HISTORY_DEFAULTS, historySection, historySizeCell, measureHistory, mergeHistory} from './history.mjs'
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(BENCH, '..')
@@ -41,13 +47,31 @@ function options(argv) {
       out: {type: 'string', default: path.join(ROOT, 'docs', 'performance.md')},
       seed: {type: 'string', default: DEFAULT_SEED},
       keep: {type: 'boolean', default: false},
+      'history-commits': {type: 'string', default: String(HISTORY_DEFAULTS.commits)},
+      'history-documents': {type: 'string', default: String(HISTORY_DEFAULTS.documents)},
+      'no-history': {type: 'boolean', default: false},
+      'history-only': {type: 'boolean', default: false},
     },
   })
   const sizes = values.sizes.split(',').map((s) => Number(s.trim()))
   if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes must be whole numbers, not "${values.sizes}"`)
   const runs = Number(values.runs)
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number ≥ 1, not "${values.runs}"`)
-  return {sizes, runs, out: path.resolve(values.out), seed: values.seed, keep: values.keep}
+  const whole = (name) => {
+    const n = Number(values[name])
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number ≥ 1, not "${values[name]}"`)
+    return n
+  }
+  if (values['no-history'] && values['history-only']) throw new Error('--no-history and --history-only contradict each other')
+  return {
+    sizes: values['history-only'] ? [] : sizes,
+    runs,
+    out: path.resolve(values.out),
+    seed: values.seed,
+    keep: values.keep,
+    history: values['no-history'] ? undefined : {commits: whole('history-commits'), documents: whole('history-documents')},
+    historyOnly: values['history-only'],
+  }
 }
 
 /** The environment every measured process gets: production mode, no colour, nothing that adds logging. */
@@ -118,13 +142,14 @@ const median = (xs) => {
 
 /**
  * A series of `runs` timed runs of one command: an untimed warm-up first unless `cold`, `before`
- * ahead of every run (cold: the cache deleted), `check` applied to the first run's stdout. When
+ * ahead of every run (cold: the cache deleted), `after` behind every run (told whether it was
+ * timed; a message it returns fails the series), `check` applied to the first run's stdout. When
  * the spec names a floor (`vs`), the floor runs just before each run of the command, so the two
  * sides of the ratio share the machine's load of that moment. A failing run ends the series
  * with the error in place of numbers.
  */
 function series(spec, ctx) {
-  const {argv, cold = false, before, check} = spec
+  const {argv, cold = false, before, after, check} = spec
   const baseline = spec.vs === undefined ? undefined : ctx.floors[spec.vs]
   const samples = []
   const baseSamples = []
@@ -138,6 +163,8 @@ function series(spec, ctx) {
     before?.()
     const run = runOnce(argv, ctx.cwd, ctx.rss)
     if (run.failure) return run.failure
+    const wrong = after?.(timed)
+    if (wrong !== undefined) return wrong
     if (!timed) return undefined
     samples.push(run.ms)
     if (run.kib !== undefined) rssKib.push(run.kib)
@@ -265,7 +292,7 @@ const fmtMiB = (mib) => (mib === undefined ? 'n/a' : mib.toFixed(0))
 
 function describe(result, floors) {
   const {spec} = result
-  const state = spec.state === 'warm' || spec.state === 'cold' ? ` (${spec.state})` : ''
+  const state = spec.state === 'floor' || spec.state === '—' ? '' : ` (${spec.state})`
   if (result.error) return `${spec.label}${state}: ${result.error}`
   const vs = result.ratio === undefined ? '' : `, ${result.ratio.toFixed(2)}× ${floors[spec.vs].name} (${fmtMs(result.baseMs)} ms alongside)`
   return `${spec.label}${state}: median ${fmtMs(result.ms)} ms (${fmtMs(result.min)}–${fmtMs(result.max)}, ${plural(result.runs, 'run')}), peak ${fmtMiB(result.peakMiB)} MiB${vs}`
@@ -310,25 +337,35 @@ const CHECKS = [
   {size: 10000, text: '`task add` ≤ 1.6 × `psp --version`', key: 'add.warm', max: 1.6, unit: '×'},
   {size: 50000, text: 'warm `task list` ≤ 3.5 × stat floor', key: 'list.warm', max: 3.5, unit: '×'},
   {size: 50000, text: 'warm `task list` peak memory ≤ 250 MiB', key: 'list.warm', max: 250, unit: 'MiB'},
+  ...HISTORY_CHECKS,
 ]
 
-function acceptance(measuredBySize) {
-  const out = ['| size | threshold | measured | result |', '|--:|---|--:|---|']
-  for (const check of CHECKS) {
-    const measured = measuredBySize.get(check.size)
-    const result = measured?.results.get(check.key)
-    let value
-    let shown
-    if (!measured) shown = 'not measured'
-    else if (!result || result.error) shown = result?.error ?? 'not measured'
-    else if (check.unit === 'MiB') value = result.peakMiB
-    else if (check.unit === 'ms') value = result.ms
-    else value = result.ratio
-    if (shown === undefined) shown = value === undefined ? 'n/a' : check.unit === '×' ? `${value.toFixed(2)} ×` : `${value.toFixed(0)} ${check.unit}`
-    const verdict = value === undefined ? '—' : value <= check.max ? 'PASS' : '**FAIL**'
-    out.push(`| ${check.size.toLocaleString('en-US')} | ${check.text} | ${escapeCell(shown)} | ${verdict} |`)
-  }
-  return out
+const ACCEPTANCE_HEAD = ['| size | threshold | measured | result |', '|--:|---|--:|---|']
+
+/**
+ * One row per check. A history check is judged only at the number of commits it is stated for;
+ * measured at another size, its value is shown without a verdict.
+ */
+function acceptanceRow(check, measuredBySize, history) {
+  const measured = check.part === 'history' ? history : measuredBySize.get(check.size)
+  const result = measured?.results.get(check.key)
+  let value
+  let shown
+  if (!measured) shown = 'not measured'
+  else if (!result || result.error) shown = result?.error ?? 'not measured'
+  else if (check.unit === 'MiB') value = result.peakMiB
+  else if (check.unit === 'ms') value = result.ms
+  else value = result.ratio
+  if (shown === undefined) shown = value === undefined ? 'n/a' : check.unit === '×' ? `${value.toFixed(2)} ×` : `${value.toFixed(0)} ${check.unit}`
+  const offSize = check.part === 'history' && measured !== undefined && measured.repo.commits !== check.size
+  const pass = (v) => (check.below ? v < check.max : v <= check.max)
+  const verdict = value === undefined ? '—' : offSize ? `— (measured at ${historySizeCell(measured.repo.commits)})` : pass(value) ? 'PASS' : '**FAIL**'
+  const size = check.part === 'history' ? historySizeCell(check.size) : check.size.toLocaleString('en-US')
+  return `| ${size} | ${check.text} | ${escapeCell(shown)} | ${verdict} |`
+}
+
+function acceptance(measuredBySize, history) {
+  return [...ACCEPTANCE_HEAD, ...CHECKS.map((check) => acceptanceRow(check, measuredBySize, history))]
 }
 
 const FS_TYPES = {0xef53: 'ext4', 0x01021994: 'tmpfs', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs', 0x6969: 'nfs', 0x65735546: 'fuse'}
@@ -384,17 +421,19 @@ function busy(loadAtStart) {
   return Math.max(loadAtStart[0], os.loadavg()[0]) > cores
 }
 
-function report(opts, measured, loadAtStart, rss, started) {
+function report(opts, measured, history, loadAtStart, rss, started) {
   const bySize = new Map(measured.map((m) => [m.size, m]))
   return [
     '# Performance',
     '',
     'Measured by `npm run bench` (bench/run.mjs), which builds psp, generates workspaces with',
-    'bench/generate.mjs, and times the built CLI as a user runs it. To reproduce:',
+    'bench/generate.mjs and a repository with a long history with test/helpers/history-repo.mjs,',
+    'and times the built CLI as a user runs it. To reproduce:',
     '',
     '```sh',
-    'npm run bench                                   # 1,000, 10,000 and 50,000 tasks, 5 runs each',
+    'npm run bench                                   # 1,000, 10,000 and 50,000 tasks, then 10,000 commits; 5 runs each',
     'npm run bench -- --sizes 1000,10000 --runs 7    # a quicker or a steadier run',
+    'npm run bench -- --history-only                 # just the history part (10,000 commits)',
     'npm run bench:generate -- --tasks 10000 --out /tmp/ws   # just the workspace, to explore',
     '```',
     '',
@@ -414,12 +453,13 @@ function report(opts, measured, loadAtStart, rss, started) {
     'median within the pairs, and "×" the command\'s median divided by it.',
     '',
     ...measured.flatMap((m) => [...sizeTable(m), '']),
+    ...(history === undefined ? [] : historySection(history, median)),
     '## Acceptance',
     '',
-    'The thresholds of the performance work, on a 2-core machine, each a ratio to a floor measured in',
-    'the same run (so they hold on a slower or busier machine too):',
+    'The thresholds of the performance work, on a 2-core machine, most of them a ratio to a floor',
+    'measured in the same run (so they hold on a slower or busier machine too):',
     '',
-    ...acceptance(bySize),
+    ...acceptance(bySize, history),
     '',
     '## Method',
     '',
@@ -461,15 +501,36 @@ async function main(opts) {
   const started = new Date()
   const loadAtStart = os.loadavg()
   const rss = detectRssMethod(benchEnv())
-  progress(`psp bench: sizes ${opts.sizes.join(', ')}, ${opts.runs} runs each; peak memory via ${rss.name}`)
+  const parts = [
+    ...(opts.sizes.length === 0 ? [] : [`sizes ${opts.sizes.join(', ')}`]),
+    ...(opts.history === undefined ? [] : [`history at ${opts.history.commits} commits`]),
+  ]
+  progress(`psp bench: ${parts.join('; ')}, ${opts.runs} runs each; peak memory via ${rss.name}`)
   const measured = []
   fs.mkdirSync(path.dirname(opts.out), {recursive: true})
+  const write = (history) => {
+    fs.writeFileSync(opts.out, report(opts, measured, history, loadAtStart, rss, started).join('\n'))
+    progress(`wrote ${opts.out}`)
+  }
   for (const size of opts.sizes) {
     measured.push(await measureSize(size, opts, rss))
     // Written after every size, so a failure at a large size still leaves the smaller ones.
-    fs.writeFileSync(opts.out, report(opts, measured, loadAtStart, rss, started).join('\n'))
-    progress(`wrote ${opts.out}`)
+    write(undefined)
   }
+  if (opts.history === undefined) return
+  const bench = {series, describe, progress, median, rss, bin: BIN}
+  const history = measureHistory({...opts.history, runs: opts.runs, seed: opts.seed, keep: opts.keep, started: new Date(), loadAtStart: os.loadavg()}, bench)
+  if (opts.historyOnly && fs.existsSync(opts.out)) {
+    const rows = CHECKS.filter((c) => c.part === 'history').map((c) => acceptanceRow(c, new Map(), history))
+    const merged = mergeHistory(fs.readFileSync(opts.out, 'utf8'), historySection(history, median), rows)
+    if (merged !== undefined) {
+      fs.writeFileSync(opts.out, merged)
+      progress(`merged the history part into ${opts.out}`)
+      return
+    }
+    progress(`${opts.out} does not look like a report of this bench: writing a new one`)
+  }
+  write(history)
 }
 
 // Options are checked before anything is created, so a typo leaves nothing behind.
