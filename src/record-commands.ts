@@ -84,7 +84,8 @@ export abstract class RecordShow extends PspCommand<typeof RecordShow> {
 
   /** What git history says about the record (docs/history.md#derived-fields): as of `--at`, null without history. */
   protected historyOf(record: DocumentRecord): HistoryFields | null {
-    return recordHistoryFields(this.workspace(), record.id)
+    // Never a full build here: in a fresh clone of a large repository that takes seconds.
+    return recordHistoryFields(this.workspace(), record.id, new Date(), {build: false})
   }
 }
 

@@ -119,6 +119,14 @@ describe('psp history', () => {
     fs.rmSync(path.join(ws, fresh.path))
   })
 
+  it('show never builds the history index from nothing (seconds in a large repository); history and queries do', () => {
+    fs.rmSync(path.join(ws, 'data', 'cache', 'history'), {recursive: true, force: true})
+    expect(pspJson<Rec & {history: unknown}>(ws, ['task', 'show', task.id]).history).toBeNull()
+    expect(fs.existsSync(path.join(ws, 'data', 'cache', 'history'))).toBe(false)
+    ok(psp(['history', task.id], {cwd: ws}))
+    expect(pspJson<Rec & {history: {changes: number}}>(ws, ['task', 'show', task.id]).history.changes).toBe(3)
+  })
+
   it('shows a history section in show and answers history fields in queries', () => {
     const shown = pspJson<Rec & {history: Record<string, unknown>}>(ws, ['task', 'show', task.id])
     expect(shown.history).toMatchObject({created_by: 'Test', updated_by: 'Test', changes: 3, time_in: {'in-progress': expect.any(Number)}})

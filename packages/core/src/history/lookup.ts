@@ -53,13 +53,15 @@ function revisionOf(ws: Workspace): {current: Workspace; time: (index: HistoryIn
 
 /**
  * The history fields of one record: null when the workspace has no git history of it, or a
- * repository psp cannot read (logged: `show` still shows the record).
+ * repository psp cannot read (logged: `show` still shows the record). With `build: false`, also
+ * null when only a walk of all of history could answer (no index yet): `show` must not spend
+ * seconds on a first run in a large repository; `psp history` and history queries build it.
  */
-export function recordHistoryFields(ws: Workspace, id: string, now: Date = new Date()): HistoryFields | null {
+export function recordHistoryFields(ws: Workspace, id: string, now: Date = new Date(), options: HistoryLookupOptions = {build: true}): HistoryFields | null {
   let summary: HistorySummary | undefined
   try {
     const at = revisionOf(ws)
-    const index = HistoryIndex.open(at?.current ?? ws)
+    const index = HistoryIndex.open(at?.current ?? ws, {build: options.build ? 'always' : 'if-built'})
     // At a revision, what a checkout of it would say today: its commits up to the revision.
     summary = index !== undefined && at !== undefined ? index.summaryAsOf(id, at.time(index)) : index?.summary(id)
   } catch (error) {
