@@ -66,4 +66,4 @@ export function parseIndexEntries(ws: Workspace, files: StatEntry[], parseOne: (
   return out.map((entry, i) => entry ?? parseOne(files[i] as StatEntry))
 }
 
-export {CHUNK as PARSE_CHUNK, NEXT_CHUNK, WORKER_DONE}
+export {NEXT_CHUNK, WORKER_DONE}

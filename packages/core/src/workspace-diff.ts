@@ -43,8 +43,8 @@ export function diffRecords(before: readonly DocumentRecord[], after: readonly D
     if (previous === undefined) continue
     const fields = diffFields(previous.data, record.data)
     const moved = previous.path !== record.path
-    // Bodies are read only for records whose file could have changed at all.
-    const body = fields.length === 0 && !moved && previous.body === record.body ? {added: 0, removed: 0} : countLineChanges(previous.body, record.body)
+    // A body-only edit changes nothing else, so every pair of bodies is compared (equal ones at once).
+    const body = countLineChanges(previous.body, record.body)
     if (fields.length === 0 && !moved && body.added === 0 && body.removed === 0) continue
     const diff: RecordDiff = {...side('changed', record), fields, body}
     if (moved) diff.from = previous.path
