@@ -88,6 +88,18 @@ describe('psp diff', () => {
     expect(md).toContain('  - status: todo → in-progress')
   })
 
+  it('names an unreadable document in a warning and still compares the rest', () => {
+    const bad = path.join(ws, 'data', 'tasks', 'broken.md')
+    fs.writeFileSync(bad, '---\nid: task-broken\ntitle: [x\n---\n')
+    try {
+      const result = ok(psp(['diff', 'HEAD', '--json'], {cwd: ws}))
+      expect(result.stderr).toMatch(/^Warning: 1 document could not be read \(run psp validate\): data\/tasks\/broken\.md$/m)
+      expect(JSON.parse(result.stdout).records).toEqual([])
+    } finally {
+      fs.rmSync(bad)
+    }
+  })
+
   it('filters by type', () => {
     const notes = pspJson<Diff>(ws, ['diff', 'sprint-12', 'HEAD', '--type', 'milestone'])
     expect(notes.records).toEqual([])
