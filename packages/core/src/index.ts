@@ -241,3 +241,33 @@ export type {
 } from './history/index.js'
 export {diffRecords} from './workspace-diff.js'
 export type {RecordDiff} from './workspace-diff.js'
+export {
+  CONFLICT_MARKER_SIZE,
+  DEFAULT_MERGE_LABELS,
+  findConflictBlocks,
+  listConflicts,
+  listConflictsInText,
+  MERGE_CONFLICTS_FIELD,
+  mergeDocumentSets,
+  mergeRecordText,
+  mergeText,
+  resolveConflict,
+  takeConflictSide,
+} from './merge/index.js'
+export type {
+  ConflictHunk,
+  ConflictResolution,
+  Diff3Options,
+  Diff3Result,
+  DocumentMergeEntry,
+  DocumentOutcome,
+  DocumentSet,
+  DocumentSetMergeOptions,
+  DocumentSetMergeResult,
+  FieldConflict,
+  MarkedBlock,
+  MergeLabels,
+  OpenConflict,
+  RecordMergeInput,
+  RecordMergeResult,
+} from './merge/index.js'
