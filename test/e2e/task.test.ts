@@ -62,6 +62,21 @@ describe('acceptance scenario', () => {
     // One more character makes it unique.
     expect(pspJson(ws, ['task', 'show', 'zq00000002']).title).toBe('Two')
   })
+
+  it('a file copied in by hand is found at once, though the names of its folder were cached', () => {
+    // Old enough that the cached listing and index entries are trusted, not re-checked as racy.
+    const past = new Date(Date.now() - 60_000)
+    const folder = path.join(ws, 'data/tasks')
+    for (const name of fs.readdirSync(folder)) fs.utimesSync(path.join(folder, name), past, past)
+    fs.utimesSync(folder, past, past)
+    expect(pspJson(ws, ['task', 'show', 'zq00000002']).title).toBe('Two')
+    expect(fs.existsSync(path.join(ws, 'data/cache/names.json'))).toBe(true)
+    writeDocument(ws, 'data/tasks/task-zq00000003-copy.md', {id: 'task-zq00000003', type: 'task', title: 'Three', status: 'todo'})
+    expect(pspJson(ws, ['task', 'show', 'zq00000003']).title).toBe('Three')
+    // And the cached names did not hide that zq0000000 is now ambiguous three ways.
+    const line = expectError(psp(['task', 'show', 'zq0000000'], {cwd: ws}), 5, /ambiguous/)
+    expect(line).toContain('task-zq00000003')
+  })
 })
 
 describe('task add', () => {

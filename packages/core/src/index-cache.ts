@@ -12,7 +12,7 @@ import {writeFileAtomic} from './fs-safe.js'
 import type {Problem} from './validate.js'
 
 /** Bump when the shard format or what parsing produces changes. */
-export const INDEX_FORMAT = 2
+export const INDEX_FORMAT = 3
 
 /** One document file as the index knows it: its stat, and either its record or why it failed. */
 export interface IndexEntry {
@@ -21,7 +21,34 @@ export interface IndexEntry {
   size: number
   /** The frontmatter (id, type and title are in it; the body is read from the file on demand). */
   data?: Record<string, unknown>
+  /**
+   * Where `data` holds numbers JSON cannot (`.inf`, `-.inf`, `.nan`: written as null) and what
+   * they are, so that a shard read back gives the same data as a parse.
+   */
+  nonFinite?: Array<[path: Array<string | number>, value: 'Infinity' | '-Infinity' | 'NaN']>
   problem?: Problem
+}
+
+/** The paths of the non-finite numbers in parsed frontmatter (see IndexEntry.nonFinite). */
+export function nonFiniteNumbers(data: unknown): NonNullable<IndexEntry['nonFinite']> {
+  const out: NonNullable<IndexEntry['nonFinite']> = []
+  const walk = (value: unknown, at: Array<string | number>) => {
+    if (typeof value === 'number' && !Number.isFinite(value)) out.push([at, String(value) as 'Infinity' | '-Infinity' | 'NaN'])
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...at, i]))
+    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...at, k])
+  }
+  walk(data, [])
+  return out
+}
+
+/** Puts the non-finite numbers a shard could not hold back into an entry's data. */
+function restoreNonFinite(entry: IndexEntry): void {
+  for (const [at, value] of entry.nonFinite ?? []) {
+    let node: unknown = entry.data
+    for (const key of at.slice(0, -1)) node = (node as Record<string | number, unknown> | undefined)?.[key]
+    const last = at.at(-1)
+    if (node !== null && typeof node === 'object' && last !== undefined) (node as Record<string | number, unknown>)[last] = Number(value)
+  }
 }
 
 interface Shard {
@@ -38,7 +65,7 @@ interface Shard {
  * same timestamp tick (coarse file systems tick in 1–2 s), so its cached entry is re-checked, as
  * git does for its own "racily clean" index entries.
  */
-const RACY_MS = 2000
+export const RACY_MS = 2000
 
 /** What a refresh did: for tests and `--log-level debug`. */
 export interface RefreshStats {
@@ -73,10 +100,22 @@ function readShard(file: string, key: string, folder: string): {entries: Map<str
     ) {
       return empty
     }
+    for (const entry of shard.entries) if (entry.nonFinite !== undefined) restoreNonFinite(entry)
     return {entries: new Map(shard.entries.map((e) => [e.path, e])), writtenAt: shard.writtenAt}
   } catch {
     return empty
   }
+}
+
+/**
+ * The index's entry for one file, when the index holds it for exactly this stat and not racily:
+ * what a lookup of one record needs, from one shard, without walking or parsing anything.
+ */
+export function cachedEntry(cacheDir: string, key: string, stat: StatEntry): IndexEntry | undefined {
+  const folder = stat.path.slice(0, stat.path.lastIndexOf('/'))
+  const {entries, writtenAt} = readShard(shardFile(cacheDir, folder), key, folder)
+  const hit = entries.get(stat.path)
+  return hit !== undefined && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size && writtenAt - stat.mtimeMs > RACY_MS ? hit : undefined
 }
 
 /**

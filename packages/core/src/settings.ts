@@ -5,8 +5,12 @@
 import fs from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
+import {fileURLToPath} from 'node:url'
 import type {ValidateFunction} from 'ajv'
+import {CORE_VERSION} from './core-version.js'
 import {InvalidDocumentError} from './errors.js'
+import {writeFileAtomic} from './fs-safe.js'
+import {RACY_MS} from './index-cache.js'
 import {locateKeys} from './markdown/frontmatter-edit.js'
 import {parseYamlData} from './yaml-data.js'
 
@@ -101,10 +105,76 @@ export function withDefaults(raw: Raw, fallbackName: string): Settings {
 
 /**
  * Reads and validates config/settings.yaml under `root`. Problems are reported with the line
- * of the offending key.
+ * of the offending key. Valid settings are kept in data/cache/settings.json, trusted while the
+ * file's stat is unchanged, so that a warm command loads neither the YAML parser nor the
+ * settings schema.
  */
 export function loadSettings(root: string): Settings {
-  return parseSettings(fs.readFileSync(path.join(root, SETTINGS_PATH), 'utf8'), path.basename(root))
+  const file = path.join(root, SETTINGS_PATH)
+  const stat = fs.statSync(file)
+  const key = cacheKey(root)
+  const cacheFile = path.join(root, SETTINGS_CACHE)
+  const cached = readSettingsCache(cacheFile)
+  if (
+    cached !== undefined &&
+    cached.key === key &&
+    cached.mtimeMs === stat.mtimeMs &&
+    cached.size === stat.size &&
+    cached.ino === stat.ino &&
+    cached.writtenAt - stat.mtimeMs > RACY_MS
+  ) {
+    return cached.settings
+  }
+  const writtenAt = Date.now()
+  const settings = parseSettings(fs.readFileSync(file, 'utf8'), path.basename(root))
+  // A file changed within the racy window may change again without its stat changing: not cached.
+  if (writtenAt - stat.mtimeMs > RACY_MS) {
+    const entry: SettingsCache = {format: SETTINGS_CACHE_FORMAT, key, mtimeMs: stat.mtimeMs, size: stat.size, ino: stat.ino, writtenAt, settings}
+    try {
+      writeFileAtomic(cacheFile, JSON.stringify(entry), {durable: false})
+    } catch {
+      // A read-only checkout parses its settings every time.
+    }
+  }
+  return settings
+}
+
+const SETTINGS_CACHE = path.join('data', 'cache', 'settings.json')
+/** Bump when the cache's format changes. */
+const SETTINGS_CACHE_FORMAT = 1
+
+interface SettingsCache {
+  format: number
+  key: string
+  mtimeMs: number
+  size: number
+  ino: number
+  writtenAt: number
+  settings: Settings
+}
+
+/**
+ * What else the settings depend on: psp's version (defaults, schema) and the code that reads
+ * them (a rebuild without a version bump, in development), and the folder's name (the default
+ * workspace name).
+ */
+function cacheKey(root: string): string {
+  let code = 0
+  try {
+    code = fs.statSync(fileURLToPath(import.meta.url)).mtimeMs
+  } catch {
+    // bundled somewhere without a file: the version alone
+  }
+  return `${CORE_VERSION}/${code}/${path.basename(root)}`
+}
+
+function readSettingsCache(file: string): SettingsCache | undefined {
+  try {
+    const cache = JSON.parse(fs.readFileSync(file, 'utf8')) as SettingsCache
+    return cache.format === SETTINGS_CACHE_FORMAT && typeof cache.settings === 'object' && cache.settings !== null ? cache : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /**

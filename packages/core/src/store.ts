@@ -4,16 +4,17 @@
  * concurrent psp processes never lose an update.
  */
 import fs from 'node:fs'
-import {createRequire} from 'node:module'
 import path from 'node:path'
+import {CORE_VERSION} from './core-version.js'
 import {ConflictError, InvalidDocumentError, IoError, NotFoundError, PspError, UnsafeInputError, UsageError} from './errors.js'
 import {applyChanges, parseDocumentText, renderNewDocument, withPath, type DocumentRecord, type ParsedDocument} from './document.js'
 import {createFileExclusive, resolveInside, toPosixRelative, writeFileAtomic} from './fs-safe.js'
 import {newId, resolveId, slugify} from './ids.js'
-import {refreshIndex, type IndexEntry, type StatEntry} from './index-cache.js'
+import {documentFileNames, fileNamedAfter, filesNamedLike, isDocumentFile, SKIP_DIRS, walkDocumentFiles} from './document-files.js'
+import {cachedEntry, nonFiniteNumbers, refreshIndex, type IndexEntry, type StatEntry} from './index-cache.js'
 import {log} from './log.js'
 import {parseIndexEntries} from './parse-pool.js'
-import {decodeDocument} from './markdown/frontmatter.js'
+import {decodeDocument, frontmatterBounds} from './markdown/frontmatter.js'
 import {checkDocument, REFERENCE_FIELDS, referencedIds, type Problem} from './validate.js'
 import type {RevisionTree} from './revision.js'
 import {LAYOUT, type Workspace} from './workspace.js'
@@ -26,66 +27,12 @@ export interface Snapshot {
   unreadable: Problem[]
 }
 
-/** Folders under data/ that never hold documents. */
-export const SKIP_DIRS: ReadonlySet<string> = new Set([LAYOUT.cache, LAYOUT.templates])
-
-/** True for a file name the store reads as a document: `.md`, not hidden, not a README. */
-export function isDocumentFile(name: string): boolean {
-  return name.endsWith('.md') && !name.startsWith('.') && name.toLowerCase() !== 'readme.md'
-}
-
-/**
- * Walks data/ and calls `visit` with each document file's folder (workspace-relative and
- * absolute) and name. Callers build the paths they need, by concatenation rather than
- * path.join: at 50,000 files the walk is on every command's critical path.
- */
-function walkDocumentFiles(ws: Workspace, visit: (folder: string, absoluteFolder: string, name: string) => void): void {
-  const walk = (rel: string, absolute: string) => {
-    let entries: fs.Dirent[]
-    try {
-      entries = fs.readdirSync(absolute, {withFileTypes: true})
-    } catch {
-      return
-    }
-    for (const entry of entries) {
-      const name = entry.name
-      if (entry.isDirectory()) {
-        const child = `${rel}/${name}`
-        if (!name.startsWith('.') && !SKIP_DIRS.has(child)) walk(child, absolute + path.sep + name)
-      } else if (entry.isFile() && isDocumentFile(name)) {
-        visit(rel, absolute, name)
-      }
-    }
-  }
-  walk(LAYOUT.data, ws.resolve(LAYOUT.data))
-}
-
 /** Lists every document file under data/ (workspace-relative, sorted). */
 export function listDocumentFiles(ws: Workspace): string[] {
   if (ws.revision !== undefined) return revisionDocumentFiles(ws.revision)
   const out: string[] = []
   walkDocumentFiles(ws, (folder, _absolute, name) => out.push(`${folder}/${name}`))
   return out.sort()
-}
-
-/**
- * The name psp gave a document's file after its record's id: the file name (`<id>-<slug>.md`),
- * or its folder's for a project (`<id>-<slug>/project.md`).
- */
-function idName(folder: string, name: string): string {
-  return name === 'project.md' ? folder.slice(folder.lastIndexOf('/') + 1) : name
-}
-
-/**
- * True when a file named after an id could hold an id that `query` resolves to. Ids match
- * case-insensitively; `query` is lower-case and names psp writes are too, so a name with upper
- * case (rare: a hand-made file) is compared lower-cased.
- */
-function nameMayMatch(name: string, query: string): boolean {
-  const lower = /[A-Z]/.test(name) ? name.toLowerCase() : name
-  if (lower.startsWith(query)) return true
-  const dash = lower.indexOf('-')
-  return dash !== -1 && lower.startsWith(query, dash + 1)
 }
 
 /** Lookups by name read at most this many files before asking the index instead. */
@@ -192,14 +139,42 @@ export function statDocumentFiles(ws: Workspace): StatEntry[] {
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 }
 
-const CORE_VERSION = (createRequire(import.meta.url)('../package.json') as {version: string}).version
+/** Parsing depends on psp's code and on the size limit: either changing discards the index. */
+function indexKey(ws: Workspace): string {
+  return `${CORE_VERSION}/${ws.settings.limits.max_document_bytes}`
+}
 
 /** Reads one file into an index entry: its frontmatter, or the problem. */
 export function indexEntry(ws: Workspace, stat: StatEntry): IndexEntry {
   try {
-    return {...stat, data: readDocument(ws, stat.path, stat.size).record.data}
+    const {split, record} = readDocument(ws, stat.path, stat.size)
+    // `.inf` and `.nan` are YAML numbers JSON cannot hold: the shard notes where they are. The
+    // text test keeps the walk off the other 99.9 % of documents.
+    if (/\.(?:inf|nan)/i.test(split.text.slice(split.innerStart, split.innerEnd))) {
+      const nonFinite = nonFiniteNumbers(record.data)
+      if (nonFinite.length > 0) return {...stat, data: record.data, nonFinite}
+    }
+    return {...stat, data: record.data}
   } catch (error) {
     return {...stat, problem: toProblem(error, stat.path)}
+  }
+}
+
+/**
+ * The body of a document the index holds: its frontmatter was parsed when the index took it in,
+ * so only the block's bounds are found, without the YAML parser. '' when the file is gone,
+ * too large or no longer a document.
+ */
+function readBody(ws: Workspace, rel: string): string {
+  try {
+    const file = ws.resolve(rel)
+    if (fs.statSync(file).size > ws.settings.limits.max_document_bytes) return ''
+    const decoded = decodeDocument(fs.readFileSync(file))
+    const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded
+    const bounds = frontmatterBounds(text)
+    return bounds === undefined ? '' : text.slice(bounds.bodyStart)
+  } catch {
+    return ''
   }
 }
 
@@ -229,13 +204,7 @@ class IndexedRecord implements DocumentRecord {
   }
 
   get body(): string {
-    if (this.#body === undefined) {
-      try {
-        this.#body = readDocument(this.#ws, this.path).record.body
-      } catch {
-        this.#body = ''
-      }
-    }
+    this.#body ??= readBody(this.#ws, this.path)
     return this.#body
   }
 
@@ -270,9 +239,7 @@ export function loadSnapshot(ws: Workspace, files?: string[]): Snapshot {
   }
   // A past revision is parsed whole: its files never change, but it is read once per command.
   if (ws.revision !== undefined) return loadSnapshot(ws, revisionDocumentFiles(ws.revision))
-  // Parsing depends on psp's code and on the size limit: either changing discards the cache.
-  const key = `${CORE_VERSION}/${ws.settings.limits.max_document_bytes}`
-  const {entries, stats} = refreshIndex(ws.resolve(LAYOUT.index), key, statDocumentFiles(ws), (files) =>
+  const {entries, stats} = refreshIndex(ws.resolve(LAYOUT.index), indexKey(ws), statDocumentFiles(ws), (files) =>
     parseIndexEntries(ws, files, (stat) => indexEntry(ws, stat)),
   )
   log('debug', 'index refreshed', {...stats})
@@ -364,8 +331,8 @@ export interface RecordFilter {
 /** The record-level operations over one workspace. */
 export class DocumentStore {
   private snapshot?: Snapshot
-  /** Every document file as [folder, name], from one walk; for lookups by file name. */
-  private fileNames?: Array<[string, string]>
+  /** The document file names by folder (documentFileNames), for lookups by file name. */
+  private fileNames?: Map<string, string>
 
   constructor(readonly ws: Workspace) {}
 
@@ -436,16 +403,13 @@ export class DocumentStore {
   private findByFileName(query: string, type?: string): DocumentRecord | undefined {
     const q = query.trim().toLowerCase()
     if (q === '') return undefined
-    const candidates: string[] = []
-    for (const [folder, name] of this.namesOfFiles()) {
-      if (nameMayMatch(idName(folder, name), q)) candidates.push(`${folder}/${name}`)
-    }
+    const candidates = filesNamedLike(this.namesOfFiles(), q, MAX_NAME_CANDIDATES)
     if (candidates.length === 0 || candidates.length > MAX_NAME_CANDIDATES) return undefined
     const pool: DocumentRecord[] = []
     for (const rel of candidates) {
       let record: DocumentRecord
       try {
-        record = readDocument(this.ws, rel).record
+        record = this.readCandidate(rel)
       } catch {
         return undefined
       }
@@ -473,21 +437,25 @@ export class DocumentStore {
   /** True when a record already has this id: from file names until the index is loaded anyway. */
   private idTaken(id: string): boolean {
     if (this.snapshot !== undefined) return this.snapshot.records.some((r) => r.id === id)
-    const lower = id.toLowerCase()
-    return this.namesOfFiles().some(([folder, file]) => {
-      const name = idName(folder, file).toLowerCase()
-      return name === lower || name === `${lower}.md` || name.startsWith(`${lower}-`)
-    })
+    return fileNamedAfter(this.namesOfFiles(), id.toLowerCase())
   }
 
-  /** The walk behind lookups by file name, done once per store (writes add to or reset it). */
-  private namesOfFiles(): Array<[string, string]> {
-    if (this.fileNames === undefined) {
-      const names: Array<[string, string]> = []
-      walkDocumentFiles(this.ws, (folder, _absolute, name) => names.push([folder, name]))
-      this.fileNames = names
-    }
+  private namesOfFiles(): Map<string, string> {
+    this.fileNames ??= documentFileNames(this.ws)
     return this.fileNames
+  }
+
+  /**
+   * One file found by its name, from the index when the index holds it for the file's current
+   * stat (no YAML parser loaded), else parsed.
+   */
+  private readCandidate(rel: string): DocumentRecord {
+    const stat = fs.statSync(this.ws.resolve(rel), {throwIfNoEntry: false})
+    if (stat !== undefined) {
+      const entry = cachedEntry(this.ws.resolve(LAYOUT.index), indexKey(this.ws), {path: rel, mtimeMs: stat.mtimeMs, size: stat.size})
+      if (entry?.data !== undefined) return new IndexedRecord(this.ws, rel, entry.data)
+    }
+    return readDocument(this.ws, rel, stat?.size).record
   }
 
   /**

@@ -11,7 +11,7 @@
  */
 import {isValidId} from '../ids.js'
 import {decodeDocument, splitDocument} from '../markdown/frontmatter.js'
-import {isDocumentFile, SKIP_DIRS} from '../store.js'
+import {isDocumentFile, SKIP_DIRS} from '../document-files.js'
 import type {GitCommit} from '../git/objects.js'
 import {subjectOf} from '../git/objects.js'
 import {ByteLru} from '../git/lru.js'

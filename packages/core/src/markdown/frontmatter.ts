@@ -240,6 +240,9 @@ export function decodeDocument(bytes: Uint8Array): string {
   return text
 }
 
+/** `---`, optionally with a language tag (refused unless it is YAML), alone on the first line. */
+const OPENING_LINE = /^---[^\S\r\n]*[A-Za-z]*[^\S\r\n]*\r?\n/
+
 /**
  * Splits a document into frontmatter and body and parses the frontmatter as plain YAML data.
  * Throws InvalidDocumentError / UnsafeInputError with a 1-based line and column.
@@ -250,7 +253,7 @@ export function splitDocument(input: string): SplitDocument {
   if (!/\S/.test(text)) {
     throw new InvalidDocumentError('empty file: a psp document starts with YAML frontmatter between --- lines', {line: 1})
   }
-  if (!/^---[^\S\r\n]*[A-Za-z]*[^\S\r\n]*\r?\n/.test(text) || text.startsWith('----')) {
+  if (!OPENING_LINE.test(text) || text.startsWith('----')) {
     throw new InvalidDocumentError('no frontmatter: a psp document starts with a line holding only ---', {line: 1, col: 1})
   }
   const options = {language: 'yaml', delimiters: '---', engines: ENGINES}
@@ -261,32 +264,44 @@ export function splitDocument(input: string): SplitDocument {
       {line: 1, col: 4},
     )
   }
-  // Without a closing line gray-matter parses the whole body as YAML: say what is really wrong.
-  if (text.indexOf('\n---', 3 + language.raw.length) === -1) {
+  // Where gray-matter will find the closing line (found the same way). Without one it parses the
+  // whole body as YAML: say what is really wrong.
+  const closeAt = text.indexOf('\n---', 3 + language.raw.length)
+  if (closeAt === -1) {
     throw new InvalidDocumentError('frontmatter is not closed: no line holding only --- after the first one', {
       line: 1,
       col: 1,
     })
   }
-  const matterStart = 3 + language.raw.length
-  // Where gray-matter will find the closing line (found the same way).
-  const closeAt = text.indexOf('\n---', matterStart)
   let file: GrayMatterFile
   try {
     file = matter()(text, options)
   } catch (error) {
     throw translate(error, text, lineOf(text, closeAt + 1))
   }
-  const firstEol = text.indexOf('\n')
-  const eol = text[firstEol - 1] === '\r' ? '\r\n' : '\n'
-  const innerStart = firstEol + 1
-  const innerEnd = closeAt + 1
-  const rest = text.slice(innerEnd + 3)
-  const closing = /^[^\S\r\n]*(\r?\n|$)/.exec(rest)
-  if (closing === null) {
-    throw new InvalidDocumentError('the closing --- must stand alone on its line', {line: lineOf(text, innerEnd), col: 4})
+  const bounds = frontmatterBounds(text)
+  if (bounds === undefined) {
+    throw new InvalidDocumentError('the closing --- must stand alone on its line', {line: lineOf(text, closeAt + 1), col: 4})
   }
-  return {text, bom, eol, innerStart, innerEnd, bodyStart: innerEnd + 3 + closing[0].length, data: file.data}
+  return {text, bom, ...bounds, data: file.data}
+}
+
+/**
+ * Where a document's frontmatter block and body are (`text` without its BOM), found without
+ * parsing the YAML, exactly as splitDocument finds them; undefined when the block is not
+ * well-formed. A record from the index was parsed when its file had this stat, so reading its
+ * body needs only this, not the YAML parser.
+ */
+export function frontmatterBounds(text: string): Pick<SplitDocument, 'eol' | 'innerStart' | 'innerEnd' | 'bodyStart'> | undefined {
+  if (!OPENING_LINE.test(text) || text.startsWith('----')) return undefined
+  const firstEol = text.indexOf('\n')
+  // After the opening line's language tag, where gray-matter starts looking (before its `\r`).
+  const closeAt = text.indexOf('\n---', firstEol - (text[firstEol - 1] === '\r' ? 1 : 0))
+  if (closeAt === -1) return undefined
+  const innerEnd = closeAt + 1
+  const closing = /^[^\S\r\n]*(\r?\n|$)/.exec(text.slice(innerEnd + 3))
+  if (closing === null) return undefined
+  return {eol: text[firstEol - 1] === '\r' ? '\r\n' : '\n', innerStart: firstEol + 1, innerEnd, bodyStart: innerEnd + 3 + closing[0].length}
 }
 
 /** Turns what the parsers throw into located psp errors; `last` is the line of the closing `---`. */
