@@ -308,6 +308,8 @@ describe('psp hooks status / install errors', () => {
         '  post-commit   not installed',
         '  post-merge    not installed',
         '  post-checkout not installed',
+        // psp init registered the merge driver; the hooks are install's.
+        'Merge driver: registered in .git/config',
         'Run psp hooks install to install them.',
         '',
       ].join('\n'),

@@ -47,7 +47,7 @@ describe('initWorkspace in an empty folder', () => {
     expect([...report.created].sort()).toEqual(['.git/', ...LAYOUT_FILES].sort())
     expect(report.appended).toEqual([
       {file: '.gitignore', lines: ['data/cache/', '.env']},
-      {file: '.gitattributes', lines: ['data/**/*.md diff=markdown', '.augment/run.log merge=union']},
+      {file: '.gitattributes', lines: ['data/**/*.md diff=markdown', 'data/**/*.md merge=psp', '.augment/run.log merge=union']},
     ])
     for (const rel of LAYOUT_FILES) expect(fs.existsSync(path.join(dir, rel)), rel).toBe(true)
     expect(fs.statSync(path.join(dir, 'data', 'cache')).isDirectory()).toBe(true)
@@ -100,7 +100,7 @@ describe('initWorkspace in an empty folder', () => {
     const dir = tempDir()
     await init(dir)
     expect(readFile(dir, '.gitignore')).toBe('# psp\ndata/cache/\n.env\n')
-    expect(readFile(dir, '.gitattributes')).toBe('# psp\ndata/**/*.md diff=markdown\n.augment/run.log merge=union\n')
+    expect(readFile(dir, '.gitattributes')).toBe('# psp\ndata/**/*.md diff=markdown\ndata/**/*.md merge=psp\n.augment/run.log merge=union\n')
   })
 })
 

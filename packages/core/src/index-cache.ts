@@ -12,7 +12,7 @@ import {writeFileAtomic} from './fs-safe.js'
 import type {Problem} from './validate.js'
 
 /** Bump when the shard format or what parsing produces changes. */
-export const INDEX_FORMAT = 3
+export const INDEX_FORMAT = 4
 
 /** One document file as the index knows it: its stat, and either its record or why it failed. */
 export interface IndexEntry {
@@ -27,6 +27,11 @@ export interface IndexEntry {
    */
   nonFinite?: Array<[path: Array<string | number>, value: 'Infinity' | '-Infinity' | 'NaN']>
   problem?: Problem
+  /**
+   * Set when the file holds a conflict marker's opening (`<<<<<<<`) anywhere: only such files can
+   * have an open body conflict, so validation reads no other file's body to look for one.
+   */
+  markers?: true
 }
 
 /** The paths of the non-finite numbers in parsed frontmatter (see IndexEntry.nonFinite). */

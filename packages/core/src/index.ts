@@ -48,6 +48,10 @@ export {expandPaths, validateWorkspace} from './validate-workspace.js'
 export type {ValidationReport} from './validate-workspace.js'
 export type {ValidateOptions} from './validate-workspace.js'
 export {resolveInside, toPosixRelative, writeFileAtomic, createFileExclusive} from './fs-safe.js'
+export {configValue, writeConfigSection} from './git/config-write.js'
+export {unmergedPaths} from './git/unmerged.js'
+export {shPath, shQuote, shUnquote, shWords} from './shell.js'
+export {ensureLines, hasLine} from './line-files.js'
 export {findWorkspaceRoot, LAYOUT, Workspace} from './workspace.js'
 export {parseFieldValue, parseYamlData, splitAssignment} from './yaml-data.js'
 export {
@@ -244,18 +248,44 @@ export {diffRecords} from './workspace-diff.js'
 export type {RecordDiff} from './workspace-diff.js'
 export {
   CONFLICT_MARKER_SIZE,
+  conflictProblems,
   DEFAULT_MERGE_LABELS,
+  describeConflict,
   findConflictBlocks,
+  findConflicts,
   listConflicts,
   listConflictsInText,
+  MAX_DRIVER_BYTES,
+  MERGE_ATTRIBUTES_LINE,
   MERGE_CONFLICTS_FIELD,
+  MERGE_DRIVER_NAME,
   mergeDocumentSets,
+  mergeDriverCommand,
+  mergeDriverStatus,
   mergeRecordText,
   mergeText,
+  parseTake,
+  recordConflicts,
+  registerMergeDriver,
   resolveConflict,
+  resolveFileConflict,
+  runMergeDriver,
   takeConflictSide,
+  unreadableConflictProblems,
+  unregisterMergeDriver,
 } from './merge/index.js'
 export type {
+  ConflictedFile,
+  ConflictsReport,
+  LocatedConflict,
+  MergeDriverOptions,
+  MergeDriverRegistration,
+  MergeDriverRemoval,
+  MergeDriverResult,
+  MergeDriverStatus,
+  ResolveOptions,
+  ResolveReport,
+  Take,
   ConflictHunk,
   ConflictResolution,
   Diff3Options,

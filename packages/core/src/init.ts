@@ -6,6 +6,10 @@ import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {createFileExclusive} from './fs-safe.js'
+import {discoverRepository} from './git/repository.js'
+import type {HookProgram} from './hooks/install.js'
+import {ensureLines} from './line-files.js'
+import {MERGE_ATTRIBUTES_LINE, registerMergeDriver, type MergeDriverRegistration} from './merge/register.js'
 import {BUILTIN_TYPES} from './schemas.js'
 import {defaultSettings} from './settings.js'
 import {LAYOUT} from './workspace.js'
@@ -21,6 +25,8 @@ export interface InitReport {
   appended: {file: string; lines: string[]}[]
   /** True when this run created the git repository. */
   gitInitialised: boolean
+  /** The git merge driver's registration, when psp's program was given (docs/sync.md). */
+  mergeDriver?: MergeDriverRegistration
   /** True when nothing needed doing (outside data/cache/). */
   alreadyInitialised: boolean
 }
@@ -30,6 +36,8 @@ export interface InitOptions {
   name?: string
   /** psp's own version, recorded in .augment/versions.txt and state.json. */
   pspVersion: string
+  /** This psp as git should run it: given, the repository's config registers psp's merge driver. */
+  mergeDriver?: HookProgram
 }
 
 /** The commented settings file `psp init` writes. Every key is optional. */
@@ -89,7 +97,7 @@ const ENV_SAMPLE = `# Environment variables psp reads. Copy to .env at the works
 `
 
 const GITIGNORE_LINES = ['data/cache/', '.env']
-const GITATTRIBUTES_LINES = ['data/**/*.md diff=markdown', '.augment/run.log merge=union']
+const GITATTRIBUTES_LINES = ['data/**/*.md diff=markdown', MERGE_ATTRIBUTES_LINE, '.augment/run.log merge=union']
 
 function findGitDir(from: string): string | undefined {
   let dir = from
@@ -106,19 +114,6 @@ export function gitVersion(): string | undefined {
   const result = spawnSync('git', ['--version'], {encoding: 'utf8', timeout: 5000})
   if (result.status !== 0) return undefined
   return /(\d+\.\d+[\w.]*)/.exec(result.stdout)?.[1]
-}
-
-/** Appends the missing lines to a line-based file, keeping everything already there. */
-function ensureLines(file: string, lines: string[]): string[] {
-  const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined
-  const have = new Set((existing ?? '').split(/\r?\n/).map((l) => l.trim()))
-  const missing = lines.filter((l) => !have.has(l))
-  if (missing.length === 0) return []
-  const eol = existing?.includes('\r\n') ? '\r\n' : '\n'
-  const prefix = existing === undefined || existing === '' || existing.endsWith('\n') ? '' : eol
-  const header = existing === undefined ? `# psp${eol}` : `${eol}# psp${eol}`
-  fs.appendFileSync(file, prefix + header + missing.join(eol) + eol)
-  return missing
 }
 
 /** Makes `dir` a psp workspace, creating only what is missing. */
@@ -185,12 +180,15 @@ export async function initWorkspace(dir: string, options: InitOptions): Promise<
       if (!existed) created.push(rel)
     }
   }
+  const repo = options.mergeDriver === undefined ? undefined : discoverRepository(root)
+  const mergeDriver = repo === undefined ? undefined : registerMergeDriver(repo, {program: options.mergeDriver as HookProgram, workspace: root})
   return {
     root,
     created,
     kept,
     appended,
     gitInitialised,
-    alreadyInitialised: created.length === 0 && appended.length === 0,
+    ...(mergeDriver === undefined ? {} : {mergeDriver}),
+    alreadyInitialised: created.length === 0 && appended.length === 0 && (mergeDriver === undefined || mergeDriver.action === 'unchanged'),
   }
 }

@@ -148,13 +148,15 @@ function indexKey(ws: Workspace): string {
 export function indexEntry(ws: Workspace, stat: StatEntry): IndexEntry {
   try {
     const {split, record} = readDocument(ws, stat.path, stat.size)
+    const entry: IndexEntry = {...stat, data: record.data}
     // `.inf` and `.nan` are YAML numbers JSON cannot hold: the shard notes where they are. The
     // text test keeps the walk off the other 99.9 % of documents.
     if (/\.(?:inf|nan)/i.test(split.text.slice(split.innerStart, split.innerEnd))) {
       const nonFinite = nonFiniteNumbers(record.data)
-      if (nonFinite.length > 0) return {...stat, data: record.data, nonFinite}
+      if (nonFinite.length > 0) entry.nonFinite = nonFinite
     }
-    return {...stat, data: record.data}
+    if (split.text.includes(CONFLICT_OPENING)) entry.markers = true
+    return entry
   } catch (error) {
     return {...stat, problem: toProblem(error, stat.path)}
   }
@@ -178,6 +180,17 @@ function readBody(ws: Workspace, rel: string): string {
   }
 }
 
+/** The opening of a conflict marker block (`<<<<<<<`), as merge/diff3.ts writes them. */
+const CONFLICT_OPENING = '<<<<<<<'
+
+/**
+ * Whether a record's file may hold a conflict marker block, when the index knows (it looked when
+ * it parsed the file): undefined for a record that did not come from the index.
+ */
+export function mayHoldConflictMarkers(record: DocumentRecord): boolean | undefined {
+  return record instanceof IndexedRecord ? record.markersSeen : undefined
+}
+
 /**
  * A record from the index; its body is read from the file the first time it is asked for.
  * `body` is a getter on the prototype (an own accessor per record cost ~2 µs each, 100 ms at
@@ -189,14 +202,17 @@ class IndexedRecord implements DocumentRecord {
   readonly title: string
   readonly archived: boolean
   readonly #ws: Workspace
+  readonly #markers: boolean
   #body: string | undefined
 
   constructor(
     ws: Workspace,
     readonly path: string,
     readonly data: Record<string, unknown>,
+    markers: boolean,
   ) {
     this.#ws = ws
+    this.#markers = markers
     this.id = data['id'] as string
     this.type = data['type'] as string
     this.title = typeof data['title'] === 'string' ? data['title'] : ''
@@ -210,6 +226,11 @@ class IndexedRecord implements DocumentRecord {
 
   set body(value: string) {
     this.#body = value
+  }
+
+  /** The index saw `<<<<<<<` in the file when it parsed it (see mayHoldConflictMarkers). */
+  get markersSeen(): boolean {
+    return this.#markers
   }
 
   /** JSON, like a plain record, carries the body. */
@@ -244,7 +265,7 @@ export function loadSnapshot(ws: Workspace, files?: string[]): Snapshot {
   )
   log('debug', 'index refreshed', {...stats})
   for (const entry of entries) {
-    if (entry.data) records.push(new IndexedRecord(ws, entry.path, entry.data))
+    if (entry.data) records.push(new IndexedRecord(ws, entry.path, entry.data, entry.markers === true))
     else if (entry.problem) unreadable.push(entry.problem)
   }
   return {records, unreadable}
@@ -453,7 +474,7 @@ export class DocumentStore {
     const stat = fs.statSync(this.ws.resolve(rel), {throwIfNoEntry: false})
     if (stat !== undefined) {
       const entry = cachedEntry(this.ws.resolve(LAYOUT.index), indexKey(this.ws), {path: rel, mtimeMs: stat.mtimeMs, size: stat.size})
-      if (entry?.data !== undefined) return new IndexedRecord(this.ws, rel, entry.data)
+      if (entry?.data !== undefined) return new IndexedRecord(this.ws, rel, entry.data, entry.markers === true)
     }
     return readDocument(this.ws, rel, stat?.size).record
   }

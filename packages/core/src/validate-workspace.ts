@@ -1,6 +1,6 @@
 /**
  * `psp validate`: every document (or the given files) checked against its schema, references,
- * unique ids and dependency cycles.
+ * unique ids, dependency cycles and open merge conflicts.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -8,7 +8,8 @@ import {NotFoundError, PspError} from './errors.js'
 import {locateKey, type DocumentRecord, type ParsedDocument} from './document.js'
 import type {SplitDocument} from './markdown/frontmatter.js'
 import {resolveInside, toPosixRelative} from './fs-safe.js'
-import {isArchivedPath, listDocumentFiles, loadSnapshot, readDocument} from './store.js'
+import {conflictProblems, hasMarkerBytes, unreadableConflictProblems} from './merge/conflicts.js'
+import {isArchivedPath, listDocumentFiles, loadSnapshot, mayHoldConflictMarkers, readDocument} from './store.js'
 import {REFERENCE_FIELDS, referencedIds, referenceProblems, schemaProblems, sortProblems, type Problem} from './validate.js'
 import type {Workspace} from './workspace.js'
 
@@ -177,6 +178,11 @@ export function validateWorkspace(ws: Workspace, files?: string[], options: Vali
     for (const doc of parsed) if (refersTo(doc.record, options.referencing)) wanted.add(doc.record.path)
   }
   const problems: Problem[] = unreadable.filter((p) => wanted.has(p.path))
+  // A text merge that put conflict markers into a frontmatter leaves the file unreadable: say
+  // where the markers are, beside the parse error. (Staged content is checked as it parses.)
+  if (ws.revision === undefined) {
+    for (const problem of [...problems]) if (!overlay?.has(problem.path)) problems.push(...unreadableConflictProblems(ws, problem.path))
+  }
   // Files asked for by path that the walk does not see (outside data/) are read directly.
   for (const rel of (files ?? []).filter((f) => !all.has(f))) {
     try {
@@ -218,7 +224,12 @@ export function validateWorkspace(ws: Workspace, files?: string[], options: Vali
   }
   for (const doc of parsed) {
     if (!wanted.has(doc.record.path)) continue
-    problems.push(...schemaProblems(ws, doc), ...referenceProblems(doc, byId))
+    // A document from the working tree is first looked at raw; one from the commit (the
+    // overlay) or a past revision has its body in memory.
+    const fromDisk = ws.revision === undefined && doc instanceof IndexedDocument
+    const seen = fromDisk ? mayHoldConflictMarkers(doc.record) : undefined
+    const mayHaveMarkers = seen !== undefined ? () => seen : fromDisk ? () => hasMarkerBytes(ws, doc.record.path) : undefined
+    problems.push(...schemaProblems(ws, doc), ...referenceProblems(doc, byId), ...conflictProblems(doc, mayHaveMarkers))
   }
   const deps = new Map<string, string[]>()
   for (const doc of parsed) {

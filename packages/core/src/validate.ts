@@ -6,6 +6,7 @@
 import type {ErrorObject} from 'ajv'
 import {formatLocated} from './errors.js'
 import {locateKey, type DocumentRecord, type ParsedDocument} from './document.js'
+import {MERGE_CONFLICTS_FIELD} from './merge/record-merge.js'
 import type {Workspace} from './workspace.js'
 
 /** One problem found in one file. */
@@ -69,6 +70,11 @@ function valueAt(data: unknown, instancePath: string): unknown {
   return current
 }
 
+function withoutConflicts(data: Record<string, unknown>): Record<string, unknown> {
+  const {[MERGE_CONFLICTS_FIELD]: _conflicts, ...rest} = data
+  return rest
+}
+
 /** Schema problems of one parsed document. */
 export function schemaProblems(ws: Workspace, doc: ParsedDocument): Problem[] {
   const {record} = doc
@@ -78,7 +84,9 @@ export function schemaProblems(ws: Workspace, doc: ParsedDocument): Problem[] {
     return [{path: record.path, ...at, field: 'type', message: `unknown type "${record.type}" (known: ${known})`, code: 'SCHEMA'}]
   }
   const validate = ws.schemas.validator(record.type)
-  if (validate(record.data)) return []
+  // `merge_conflicts` is psp's own bookkeeping, reported as conflicts (merge/conflicts.ts): a
+  // workspace schema that allows no other keys must not report it a second time.
+  if (validate(Object.hasOwn(record.data, MERGE_CONFLICTS_FIELD) ? withoutConflicts(record.data) : record.data)) return []
   const seen = new Set<string>()
   const problems: Problem[] = []
   const errors = validate.errors ?? []

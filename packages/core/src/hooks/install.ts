@@ -10,6 +10,7 @@ import path from 'node:path'
 import {ConflictError} from '../errors.js'
 import {writeFileAtomic} from '../fs-safe.js'
 import type {GitLocation} from '../git/repository.js'
+import {shPath, shQuote, shUnquote} from '../shell.js'
 import {configuredHooksPath, hooksDirectory} from './repository.js'
 
 /** A hook psp installs. */
@@ -43,20 +44,6 @@ export const CHAINED_SUFFIX = '.psp-chained'
 export interface HookProgram {
   node: string
   script: string
-}
-
-/** Quotes a string for sh: inside single quotes nothing is special but the quote itself. */
-function shQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`
-}
-
-function shUnquote(value: string): string {
-  return value.replace(/^'|'$/g, '').replace(/'\\''/g, "'")
-}
-
-/** Git for Windows runs hooks with its own sh, which takes `C:/…` better than `C:\…`. */
-function shPath(file: string): string {
-  return process.platform === 'win32' ? file.replace(/\\/g, '/') : file
 }
 
 /**

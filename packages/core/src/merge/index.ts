@@ -1,6 +1,7 @@
 /**
- * Three-way merge of psp documents, the core of sync (and later of the git merge driver). Pure
- * functions over texts: nothing here reads, writes or prints.
+ * Three-way merge of psp documents, the core of sync and of the git merge driver: pure functions
+ * over texts (diff3, record merge, document sets), then the driver that applies them to git's
+ * files, its registration, and a workspace's open conflicts. Nothing here prints.
  */
 
 /**
@@ -21,3 +22,15 @@ export type {ConflictResolution, FieldConflict, OpenConflict, RecordMergeInput, 
 /** Every document of two revisions, matched by id (`mergeDocumentSets`), with a per-document report. */
 export {mergeDocumentSets} from './document-set.js'
 export type {DocumentMergeEntry, DocumentOutcome, DocumentSet, DocumentSetMergeOptions, DocumentSetMergeResult} from './document-set.js'
+
+/** git's merge driver: git's three temporary files merged into the ours file (`runMergeDriver`). */
+export {MAX_DRIVER_BYTES, runMergeDriver} from './driver.js'
+export type {MergeDriverOptions, MergeDriverResult} from './driver.js'
+
+/** Registering the driver: `.gitattributes` and the repository's git config. */
+export {MERGE_ATTRIBUTES_LINE, MERGE_DRIVER_NAME, mergeDriverCommand, mergeDriverStatus, registerMergeDriver, unregisterMergeDriver} from './register.js'
+export type {MergeDriverRegistration, MergeDriverRemoval, MergeDriverStatus} from './register.js'
+
+/** A workspace's open conflicts (`findConflicts`, and as validation problems), and settling one. */
+export {conflictProblems, describeConflict, findConflicts, parseTake, recordConflicts, resolveFileConflict, unreadableConflictProblems} from './conflicts.js'
+export type {ConflictedFile, ConflictsReport, LocatedConflict, ResolveOptions, ResolveReport, Take} from './conflicts.js'
