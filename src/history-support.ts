@@ -3,7 +3,7 @@
  * Dates for people are in the local time zone; JSON carries the author's own offset, as git
  * records it (docs/history.md).
  */
-import {describeFieldChange, formatValue, isoAt, type HistoryFields, type RecordHistory, type RecordHistoryEntry} from '@psp/core'
+import {describeFieldChange, formatValue, isoAt, type HistoryFields, type RecordHistory, type RecordHistoryEntry} from '@psp/core/records'
 import {visible} from '@psp/command'
 
 type Json = Record<string, unknown>

@@ -8,9 +8,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import {applyEdits, DocumentStore, planEdits, PspError, recordHistoryFields, rollUp, UsageError, type DocumentRecord, type HistoryFields} from '@psp/core'
-import {atFlag, DEFAULT_COLUMNS, PspCommand, recordJson, renderRecord, type Format} from '@psp/command'
+import {applyEdits, DocumentStore, planEdits, PspError, rollUp, UsageError, type DocumentRecord} from '@psp/core'
+import {DEFAULT_COLUMNS, PspCommand, recordJson, renderRecord, type Format} from '@psp/command'
 import {historySection} from './history-support.js'
+import {RecordShow} from './record-show.js'
 import {planningInput} from './planning-support.js'
 import {rollUpJson, rollUpText} from './rollup-support.js'
 import {askOnTerminal, count, decide, mayApply, PLAN_LINES, planJson, planText} from './bulk-edit-support.js'
@@ -65,27 +66,6 @@ export abstract class RecordList extends PspCommand<typeof RecordList> {
     }
     // Only --json prints the return value; building it for 50,000 records is not free.
     return this.jsonEnabled() ? selectionJson(selected) : []
-  }
-}
-
-/** The base of `<type> show`. */
-export abstract class RecordShow extends PspCommand<typeof RecordShow> {
-  static type = 'task'
-  static override args = {id: idArg}
-  static override flags = {at: atFlag}
-
-  public async run(): Promise<Json> {
-    const type = (this.constructor as typeof RecordShow).type
-    const record = new DocumentStore(this.workspace()).get(this.args.id as string, type)
-    const history = this.historyOf(record)
-    this.print(renderRecord(record) + historySection(history))
-    return {...recordJson(record, {body: true}), history}
-  }
-
-  /** What git history says about the record (docs/history.md#derived-fields): as of `--at`, null without history. */
-  protected historyOf(record: DocumentRecord): HistoryFields | null {
-    // Never a full build here: in a fresh clone of a large repository that takes seconds.
-    return recordHistoryFields(this.workspace(), record.id, new Date(), {build: false})
   }
 }
 

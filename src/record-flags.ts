@@ -146,7 +146,7 @@ export function editOperations(
   return {set, unset: flags.unset ?? [], add: lists(flags.add, '--add'), remove: lists(flags.remove, '--remove')}
 }
 
-export const idArg = Args.string({description: 'Id or unique prefix (case-insensitive).', required: true})
+export {idArg} from './record-args.js'
 
 /** The id of `edit`: required unless `--where` picks the records. */
 export const editIdArg = Args.string({description: 'Id or unique prefix (case-insensitive); or use --where to edit every match.'})

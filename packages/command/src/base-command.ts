@@ -3,7 +3,7 @@
  * flags, and the workspace. Errors are not handled here: bin/run.js renders them in one place.
  */
 import {Command, Flags, type Interfaces} from '@oclif/core'
-import {defaultSettings, findWorkspaceRoot, LOG_LEVELS, openRevisionTree, SchemaRegistry, Workspace, type DocumentStore} from '@psp/core'
+import {defaultSettings, findWorkspaceRoot, LOG_LEVELS, openRevisionTree, SchemaRegistry, Workspace, type DocumentStore} from '@psp/core/records'
 import {runContext} from './run-context.js'
 
 export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof PspCommand)['baseFlags'] & T['flags']>

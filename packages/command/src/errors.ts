@@ -4,7 +4,7 @@
  * documented exit code; oclif's own errors keep their exit codes; anything else is a bug and
  * shows its stack only with --debug / PSP_DEBUG.
  */
-import {isPspError} from '@psp/core'
+import {isPspError} from '@psp/core/records'
 import {exitCodeOf} from './exit-code.js'
 
 export {exitCodeOf}

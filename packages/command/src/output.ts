@@ -3,7 +3,7 @@
  * table, CSV, Markdown and id-list renderings, of records or of rows (`--fields`), grouped or
  * not. Plain text only; no colour codes.
  */
-import type {DocumentRecord} from '@psp/core'
+import type {DocumentRecord} from '@psp/core/records'
 
 export const FORMATS = ['table', 'json', 'csv', 'md', 'ids'] as const
 export type Format = (typeof FORMATS)[number]

@@ -6,7 +6,7 @@
 import type {ErrorObject} from 'ajv'
 import {formatLocated} from './errors.js'
 import {locateKey, type DocumentRecord, type ParsedDocument} from './document.js'
-import {MERGE_CONFLICTS_FIELD} from './merge/record-merge.js'
+import {MERGE_CONFLICTS_FIELD} from './merge/conflicts-field.js'
 import type {Workspace} from './workspace.js'
 
 /** One problem found in one file. */

@@ -1,4 +1,4 @@
-import {RecordShow} from '../../record-commands.js'
+import {RecordShow} from '../../record-show.js'
 
 export default class TaskShow extends RecordShow {
   static override description = 'Show a task: its fields and body.'

@@ -40,10 +40,10 @@
 import {NotFoundError, UsageError} from '../errors.js'
 import {editFrontmatter, type FieldChanges} from '../markdown/frontmatter-edit.js'
 import {splitDocument, type SplitDocument} from '../markdown/frontmatter.js'
+import {MERGE_CONFLICTS_FIELD} from './conflicts-field.js'
 import {findConflictBlocks, mergeText, takeConflictSide, type ConflictHunk, type MergeLabels} from './diff3.js'
 
-/** The frontmatter field that records open field conflicts. */
-export const MERGE_CONFLICTS_FIELD = 'merge_conflicts'
+export {MERGE_CONFLICTS_FIELD}
 
 /** A field both sides changed differently. A side without the field is `null`. */
 export interface FieldConflict {
