@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {EXIT_SYNC_CONFLICTS, mergedFromRemote, syncWorkspace, type SyncConflict, type SyncProgress, type SyncReport} from '@psp/core'
+import {EXIT_SYNC_CONFLICTS, mergedFromRemote, syncWorkspace, type SyncConflict, type SyncProgress, type SyncReport} from '@psp/core/sync'
 import {PspCommand} from '@psp/command'
 
 const short = (oid: string | null | undefined) => (oid == null ? '' : oid.slice(0, 8))

@@ -18,7 +18,8 @@ import path from 'node:path'
 import fc from 'fast-check'
 import git from 'isomorphic-git'
 import {afterAll, beforeAll, expect, it} from 'vitest'
-import {findConflictBlocks, listConflictsInText, resolveConflict, splitDocument, takeConflictSide, type SyncReport} from '@psp/core'
+import {findConflictBlocks, listConflictsInText, resolveConflict, splitDocument, takeConflictSide} from '@psp/core'
+import {type SyncReport} from '@psp/core/sync'
 import {startSyncFixture, type Clone, type SyncFixture} from './sync-fixture.js'
 
 const RECORDS = ['task-aaaaaaaaaa', 'task-bbbbbbbbbb', 'task-cccccccccc']

@@ -11,21 +11,23 @@ import path from 'node:path'
 import git from 'isomorphic-git'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {
-  GitIdentityError,
   initWorkspace,
-  GitRemoteError,
   listConflictsInText,
   MERGE_CONFLICTS_FIELD,
   NotAGitRepositoryError,
   NotFoundError,
-  readSyncState,
   splitDocument,
-  SyncBlockedError,
-  SyncConflictError,
-  syncWorkspace,
   UsageError,
   Workspace,
 } from '@psp/core'
+import {
+  GitIdentityError,
+  GitRemoteError,
+  readSyncState,
+  SyncBlockedError,
+  SyncConflictError,
+  syncWorkspace,
+} from '@psp/core/sync'
 import {AUTHOR, makeClone, startSyncFixture, syncEnv, type Clone, type SyncFixture} from '../helpers/sync-fixture.js'
 
 const T = 'data/tasks'

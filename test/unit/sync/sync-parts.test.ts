@@ -6,6 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
+import {UsageError, type GitCommit, type GitLocation} from '@psp/core'
 import {
   assertHttpRemote,
   commitsBetween,
@@ -17,10 +18,7 @@ import {
   redactUrl,
   remoteAuth,
   resolveIdentity,
-  UsageError,
-  type GitCommit,
-  type GitLocation,
-} from '@psp/core'
+} from '@psp/core/sync'
 import {useTempDirs} from '../_helpers.js'
 
 describe('remote URLs', () => {
