@@ -59,6 +59,15 @@ describe('editFrontmatter keeps every byte it was not asked to change', () => {
     expect(out).toBe(replaceOnce(RICH, "title: 'Single quoted'  # trailing comment", "title: 'New title'  # trailing comment"))
   })
 
+  it('keeps only spaces and tabs before a trailing comment, not a line separator that ended the old plain value', () => {
+    // `a: <U+2028> # c`: the plain value is U+2028, which `\s` also matches; kept as the comment's
+    // gap it would glue itself to the new value (`null\u2028`, a string).
+    const inner = 'a: \u2028 # c\n'
+    const out = editFrontmatter(inner, {a: null}, '\n')
+    expect(out).toBe('a: null # c\n')
+    expect(splitDocument(`---\n${out}---\n`).data).toEqual({a: null})
+  })
+
   it('escapes a quote inside single quotes the YAML way', () => {
     const out = edit(RICH, {title: "It's: done"})
     expect(out).toContain("title: 'It''s: done'  # trailing comment\n")

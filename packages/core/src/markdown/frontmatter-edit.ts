@@ -118,7 +118,9 @@ function commentGap(old: Pair, inner: string, comment: string): string {
   if (keyStart === undefined) return ' '
   const line = inner.slice(keyStart, lineEnd(inner, keyStart)).replace(/\r?\n$/, '')
   const at = line.lastIndexOf(`#${comment}`)
-  return (at === -1 ? '' : /[^\S\r\n]*$/.exec(line.slice(0, at))?.[0]) || ' '
+  // YAML separates a comment with spaces and tabs only; `\s` would also take a U+2028 or a
+  // no-break space that belongs to a plain value, and keep it after the new value.
+  return (at === -1 ? '' : /[ \t]*$/.exec(line.slice(0, at))?.[0]) || ' '
 }
 
 /**
