@@ -7,27 +7,12 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {cleanup, git, gitResult, json, psp, tempDir} from '../helpers/cli.js'
-import {expectError, expectJsonError, ok, read, show, unchanged, useWorkspaces} from './support.js'
+import {expectError, expectJsonError, ok, read, show, unchanged, useIsolatedGitConfig, useWorkspaces} from './support.js'
 
 const workspace = useWorkspaces()
-let configHome: string
-
-beforeAll(() => {
-  // The machine's own git config must not leak in (a global merge.conflictStyle, signing).
-  configHome = tempDir('psp-merge-config-')
-  fs.writeFileSync(path.join(configHome, 'gitconfig'), '')
-  Object.assign(process.env, {
-    GIT_CONFIG_GLOBAL: path.join(configHome, 'gitconfig'),
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_AUTHOR_NAME: 'Test',
-    GIT_AUTHOR_EMAIL: 'test@example.com',
-    GIT_COMMITTER_NAME: 'Test',
-    GIT_COMMITTER_EMAIL: 'test@example.com',
-  })
-})
-afterAll(() => cleanup(configHome))
+useIsolatedGitConfig('psp-merge-config-')
 
 const ID = 'task-k3m9q2w7xv'
 const TASK = `data/tasks/${ID}-ship-it.md`

@@ -7,28 +7,12 @@
 import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {cleanup, git, json, psp, tempDir, type RunResult} from '../helpers/cli.js'
-import {add, ok, read, show, useWorkspaces, type Rec} from './support.js'
+import {add, ok, read, show, useIsolatedGitConfig, useWorkspaces, type Rec} from './support.js'
 
 const workspace = useWorkspaces()
-let configHome: string
-
-beforeAll(() => {
-  // The machine's own git config (a global core.hooksPath, commit signing) must not leak in;
-  // hooks and the psp they run inherit this environment from git.
-  configHome = tempDir('psp-hooks-config-')
-  fs.writeFileSync(path.join(configHome, 'gitconfig'), '')
-  Object.assign(process.env, {
-    GIT_CONFIG_GLOBAL: path.join(configHome, 'gitconfig'),
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_AUTHOR_NAME: 'Test',
-    GIT_AUTHOR_EMAIL: 'test@example.com',
-    GIT_COMMITTER_NAME: 'Test',
-    GIT_COMMITTER_EMAIL: 'test@example.com',
-  })
-})
-afterAll(() => cleanup(configHome))
+useIsolatedGitConfig('psp-hooks-config-')
 
 /** Runs git without throwing: a commit a hook blocks is an expected answer. */
 function gitRun(args: string[], cwd: string): RunResult {

@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {afterAll, expect} from 'vitest'
-import {changedPaths, cleanup, json, makeWorkspace, psp, snapshotFiles, type RunResult} from '../helpers/cli.js'
+import {afterAll, beforeAll, expect} from 'vitest'
+import {changedPaths, cleanup, json, makeWorkspace, psp, snapshotFiles, tempDir, type RunResult} from '../helpers/cli.js'
 
 /** A record as `--json` prints it. */
 export interface Rec {
@@ -104,4 +104,27 @@ export function setWorkflow(dir: string, lines: string[]): void {
     .replace(/^( {2}done: .*\n)/m, `$1${lines.map((l) => `  ${l}\n`).join('')}`)
   expect(text).toContain(lines[0])
   fs.writeFileSync(file, text)
+}
+
+
+/**
+ * Keeps the machine's own git config (a global core.hooksPath, merge.conflictStyle, commit
+ * signing) out of this test file's git runs, and gives them a fixed identity. Hooks, merge
+ * drivers and the psp they run inherit the environment from git.
+ */
+export function useIsolatedGitConfig(prefix: string): void {
+  let configHome: string
+  beforeAll(() => {
+    configHome = tempDir(prefix)
+    fs.writeFileSync(path.join(configHome, 'gitconfig'), '')
+    Object.assign(process.env, {
+      GIT_CONFIG_GLOBAL: path.join(configHome, 'gitconfig'),
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 'Test',
+      GIT_AUTHOR_EMAIL: 'test@example.com',
+      GIT_COMMITTER_NAME: 'Test',
+      GIT_COMMITTER_EMAIL: 'test@example.com',
+    })
+  })
+  afterAll(() => cleanup(configHome))
 }

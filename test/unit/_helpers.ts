@@ -2,7 +2,9 @@
  * Shared helpers of the core's unit tests: throw-away folders (removed after each test), a
  * freshly initialised workspace, raw file writes that bypass the store, and error capture.
  */
+import crypto from 'node:crypto'
 import fs from 'node:fs'
+import {syncBuiltinESMExports} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import {afterAll, afterEach, expect} from 'vitest'
@@ -117,4 +119,22 @@ export function listFiles(root: string, skip: string[] = []): string[] {
 /** A map of every file's bytes under `root` (see listFiles). */
 export function snapshotFiles(root: string, skip: string[] = []): Map<string, Buffer> {
   return new Map(listFiles(root, skip).map((rel) => [rel, fs.readFileSync(path.join(root, rel))]))
+}
+
+/**
+ * Runs `fn` while node:crypto's randomBytes returns zero bytes for its first `zeroCalls` calls,
+ * so that the store mints a predictable id (`<prefix>-0000000000`).
+ */
+export function withZeroIds<T>(zeroCalls: number, fn: () => T): T {
+  const real = crypto.randomBytes
+  let calls = 0
+  const fake = (size: number) => (calls++ < zeroCalls ? Buffer.alloc(size) : real(size))
+  ;(crypto as {randomBytes: unknown}).randomBytes = fake
+  syncBuiltinESMExports()
+  try {
+    return fn()
+  } finally {
+    ;(crypto as {randomBytes: unknown}).randomBytes = real
+    syncBuiltinESMExports()
+  }
 }

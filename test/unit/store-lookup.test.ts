@@ -4,9 +4,7 @@
  * current stat, else parsed. Whatever the caches hold, the record is the one a full parse gives;
  * edits, deletions and new files are seen; `create` never reuses an id whose file exists.
  */
-import crypto from 'node:crypto'
 import fs from 'node:fs'
-import {syncBuiltinESMExports} from 'node:module'
 import path from 'node:path'
 import {beforeEach, describe, expect, it} from 'vitest'
 import {
@@ -18,7 +16,7 @@ import {
   Workspace,
   type DocumentRecord,
 } from '@psp/core'
-import {doc, thrown, useWorkspaces, writeFile} from './_helpers.js'
+import {doc, thrown, useWorkspaces, withZeroIds, writeFile} from './_helpers.js'
 
 const newWorkspace = useWorkspaces()
 
@@ -298,23 +296,6 @@ describe('DocumentStore.get by file name', () => {
   })
 })
 
-/**
- * Runs `fn` while node:crypto's randomBytes returns zero bytes for its first `zeroCalls` calls,
- * so that the store mints a predictable id (`<prefix>-0000000000`).
- */
-function withZeroIds<T>(zeroCalls: number, fn: () => T): T {
-  const real = crypto.randomBytes
-  let calls = 0
-  const fake = (size: number) => (calls++ < zeroCalls ? Buffer.alloc(size) : real(size))
-  ;(crypto as {randomBytes: unknown}).randomBytes = fake
-  syncBuiltinESMExports()
-  try {
-    return fn()
-  } finally {
-    ;(crypto as {randomBytes: unknown}).randomBytes = real
-    syncBuiltinESMExports()
-  }
-}
 
 const ZERO = '0000000000'
 

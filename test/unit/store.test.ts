@@ -1,6 +1,4 @@
-import crypto from 'node:crypto'
 import fs from 'node:fs'
-import {syncBuiltinESMExports} from 'node:module'
 import path from 'node:path'
 import {beforeEach, describe, expect, it} from 'vitest'
 import {
@@ -20,7 +18,7 @@ import {
   validateWorkspace,
   Workspace,
 } from '@psp/core'
-import {doc, listFiles, readFile, rejected, snapshotFiles, thrown, useTempDirs, useWorkspaces, writeFile} from './_helpers.js'
+import {doc, listFiles, readFile, rejected, snapshotFiles, thrown, useTempDirs, useWorkspaces, withZeroIds, writeFile} from './_helpers.js'
 
 const newWorkspace = useWorkspaces()
 const newOutsideDir = useTempDirs()
@@ -40,23 +38,6 @@ function otherStore(): DocumentStore {
 
 const ID = /[0-9a-hjkmnp-tv-z]{10}/.source
 
-/**
- * Runs `fn` while node:crypto's randomBytes returns zero bytes for its first `zeroCalls` calls,
- * so that the store mints a predictable id (`<prefix>-0000000000`).
- */
-function withZeroIds<T>(zeroCalls: number, fn: () => T): T {
-  const real = crypto.randomBytes
-  let calls = 0
-  const fake = (size: number) => (calls++ < zeroCalls ? Buffer.alloc(size) : real(size))
-  ;(crypto as {randomBytes: unknown}).randomBytes = fake
-  syncBuiltinESMExports()
-  try {
-    return fn()
-  } finally {
-    ;(crypto as {randomBytes: unknown}).randomBytes = real
-    syncBuiltinESMExports()
-  }
-}
 
 describe('DocumentStore.create', () => {
   it('writes a project to data/projects/<id>-<slug>/project.md', () => {
