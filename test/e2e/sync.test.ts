@@ -5,28 +5,22 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {changedPaths, pspAsync, snapshotFiles, type RunResult} from '../helpers/cli.js'
-import {startSyncFixture, type Clone, type SyncFixture} from '../helpers/sync-fixture.js'
+import {useSyncFixture, type Clone} from '../helpers/sync-fixture.js'
 import {show} from './support.js'
 
-let fixture: SyncFixture
+const fixture = useSyncFixture()
 let n = 0
-beforeAll(async () => {
-  fixture = await startSyncFixture()
-})
-afterAll(async () => {
-  await fixture.close()
-})
 
 const TASK = 'data/tasks/task-aaaaaaaaaa.md'
 const taskText = (status = 'todo') => `---\nid: task-aaaaaaaaaa\ntype: task\ntitle: Water the beds\nstatus: ${status}\n---\n\nEvery morning.\n`
 
 async function clones(count: number): Promise<Clone[]> {
   const name = `e2e${++n}.git`
-  const url = await fixture.seedRemote(name, {[TASK]: taskText()})
+  const url = await fixture().seedRemote(name, {[TASK]: taskText()})
   const out: Clone[] = []
-  for (let i = 0; i < count; i++) out.push(await fixture.clone(url, `${name}-${i}`))
+  for (let i = 0; i < count; i++) out.push(await fixture().clone(url, `${name}-${i}`))
   return out
 }
 
@@ -173,7 +167,7 @@ describe('psp sync (CLI)', () => {
     expect(head(a)).toBe(headBefore)
 
     // A workspace outside any git repository.
-    const plain = path.join(fixture.root, `plain-${++n}`)
+    const plain = path.join(fixture().root, `plain-${++n}`)
     fs.cpSync(path.join(a.dir, 'config'), path.join(plain, 'config'), {recursive: true})
     const outside = await pspAsync(['sync'], {cwd: plain, env: a.env})
     expectOneLineError(outside, 4, /^Error: not a git repository: no \.git in /)
@@ -181,7 +175,7 @@ describe('psp sync (CLI)', () => {
 
   it('works without a git binary: commit, fetch, merge and push with PATH emptied', async () => {
     const [a, b] = (await clones(2)) as [Clone, Clone]
-    const noGit = path.join(fixture.root, 'no-git-bin')
+    const noGit = path.join(fixture().root, 'no-git-bin')
     fs.mkdirSync(noGit, {recursive: true})
     a.write(TASK, taskText('in-progress'))
     b.write('data/tasks/task-cccccccccc.md', taskText().replace(/aaaaaaaaaa/g, 'cccccccccc'))

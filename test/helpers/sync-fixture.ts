@@ -11,6 +11,7 @@ import git from 'isomorphic-git'
 import gitHttp from 'isomorphic-git/http/node'
 import {DocumentStore, GitRepository, initWorkspace, Workspace} from '@psp/core'
 import {syncWorkspace, type SyncOptions, type SyncReport} from '@psp/core/sync'
+import {afterAll, beforeAll} from 'vitest'
 import {startGitServer, type GitServer, type GitServerOptions} from './git-http-server.js'
 import {startGitServerProcess, type GitServerProcess} from './git-server-process.js'
 
@@ -176,4 +177,19 @@ export function makeClone(name: string, dir: string, env: Record<string, string 
     exists: (rel) => fs.existsSync(path.join(dir, rel)),
   }
   return clone
+}
+
+/** One fixture for a test file: started before its tests, closed after them. */
+export function useSyncFixture(options: GitServerOptions & {process?: boolean} = {}): () => SyncFixture {
+  let fixture: SyncFixture | undefined
+  beforeAll(async () => {
+    fixture = await startSyncFixture(options)
+  })
+  afterAll(async () => {
+    await fixture?.close()
+  })
+  return () => {
+    if (fixture === undefined) throw new Error('the sync fixture is used before its beforeAll ran')
+    return fixture
+  }
 }

@@ -3,19 +3,13 @@
  * and sync: no id collides, every record arrives in both clones, and every reference still
  * resolves (psp validate finds nothing).
  */
-import {afterAll, beforeAll, expect, it} from 'vitest'
+import {expect, it} from 'vitest'
 import {validateWorkspace} from '@psp/core'
-import {startSyncFixture, type Clone, type SyncFixture} from '../helpers/sync-fixture.js'
+import {useSyncFixture, type Clone} from '../helpers/sync-fixture.js'
 
 const PER_CLONE = 1000
 
-let fixture: SyncFixture
-beforeAll(async () => {
-  fixture = await startSyncFixture({process: true})
-})
-afterAll(async () => {
-  await fixture.close()
-})
+const fixture = useSyncFixture({process: true})
 
 function createTasks(clone: Clone, who: string): Map<string, string[]> {
   const store = clone.store()
@@ -32,9 +26,9 @@ function createTasks(clone: Clone, who: string): Map<string, string[]> {
 }
 
 it(`2 × ${PER_CLONE} offline creates sync without a collision; every reference resolves`, async () => {
-  const url = await fixture.seedRemote('creates.git')
-  const a = await fixture.clone(url, 'a')
-  const b = await fixture.clone(url, 'b')
+  const url = await fixture().seedRemote('creates.git')
+  const a = await fixture().clone(url, 'a')
+  const b = await fixture().clone(url, 'b')
   const depsA = createTasks(a, 'A')
   const depsB = createTasks(b, 'B')
   const ra = await a.sync()

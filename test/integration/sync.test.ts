@@ -9,7 +9,7 @@ import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import git from 'isomorphic-git'
-import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {describe, expect, it} from 'vitest'
 import {
   initWorkspace,
   listConflictsInText,
@@ -28,7 +28,7 @@ import {
   SyncConflictError,
   syncWorkspace,
 } from '@psp/core/sync'
-import {AUTHOR, makeClone, startSyncFixture, syncEnv, type Clone, type SyncFixture} from '../helpers/sync-fixture.js'
+import {AUTHOR, makeClone, syncEnv, useSyncFixture, type Clone} from '../helpers/sync-fixture.js'
 
 const T = 'data/tasks'
 const task = (id: string, fields: Record<string, string> = {}, body = 'Line one.\nLine two.\nLine three.\nLine four.\nLine five.\nLine six.\n') =>
@@ -36,21 +36,15 @@ const task = (id: string, fields: Record<string, string> = {}, body = 'Line one.
 const seedTasks = (...ids: string[]) => Object.fromEntries(ids.map((id) => [`${T}/${id}.md`, task(id)]))
 const data = (c: Clone, id: string) => c.store().get(id).data
 
-let fixture: SyncFixture
+const fixture = useSyncFixture()
 let n = 0
-beforeAll(async () => {
-  fixture = await startSyncFixture()
-})
-afterAll(async () => {
-  await fixture.close()
-})
 
 /** A new remote with `ids` seeded as tasks, and `count` clones of it. */
 async function setup(count: number, ids: string[] = ['task-aaaaaaaaaa']): Promise<Clone[]> {
   const name = `r${++n}.git`
-  const url = await fixture.seedRemote(name, seedTasks(...ids))
+  const url = await fixture().seedRemote(name, seedTasks(...ids))
   const clones: Clone[] = []
-  for (let i = 0; i < count; i++) clones.push(await fixture.clone(url, `${name}-${String.fromCharCode(97 + i)}`))
+  for (let i = 0; i < count; i++) clones.push(await fixture().clone(url, `${name}-${String.fromCharCode(97 + i)}`))
   return clones
 }
 
@@ -366,18 +360,18 @@ describe('psp sync: two clones', () => {
 
 describe('psp sync: a first sync', () => {
   it('publishes a workspace that was never committed (all of it), then a clone of it syncs', async () => {
-    const url = fixture.server.createRepo(`fresh-${++n}.git`)
-    const dir = path.join(fixture.root, `fresh-${n}`)
+    const url = fixture().server.createRepo(`fresh-${++n}.git`)
+    const dir = path.join(fixture().root, `fresh-${n}`)
     await initWorkspace(dir, {pspVersion: '0.0.0-test', name: 'fresh'})
     await git.addRemote({fs, dir, remote: 'origin', url})
-    const a = makeClone('fresh', dir, syncEnv(path.join(fixture.root, 'home')))
+    const a = makeClone('fresh', dir, syncEnv(path.join(fixture().root, 'home')))
     const created = a.store().create({type: 'task', title: 'First task'}).record
     const r = await a.sync()
     expect(r).toMatchObject({integration: 'first-push', pushed: true, committed: {records: [{id: created.id, change: 'added'}]}})
     expect(r.notes[0]).toMatch(/the repository had no commit yet: the first commit holds the whole workspace/)
     expect([...a.files().keys()]).toEqual(expect.arrayContaining(['config/settings.yaml', '.gitignore', created.path]))
     expect([...a.files().keys()].some((p) => p.startsWith('data/cache/'))).toBe(false)
-    const b = await fixture.clone(url, `fresh-${n}-b`)
+    const b = await fixture().clone(url, `fresh-${n}-b`)
     expect(b.store().get(created.id).data['title']).toBe('First task')
     await b.store().update(created.id, {set: {status: 'done'}})
     expect((await b.sync()).pushed).toBe(true)
@@ -441,13 +435,13 @@ describe('psp sync: a remote that moves during the sync', () => {
 
   it('gives up after maxAttempts with a clear error', async () => {
     const name = `r${++n}.git`
-    const url = await fixture.seedRemote(name, seedTasks('task-aaaaaaaaaa'))
-    const a = await fixture.clone(url, `${name}-a`)
-    const b = await fixture.clone(url, `${name}-b`)
+    const url = await fixture().seedRemote(name, seedTasks('task-aaaaaaaaaa'))
+    const a = await fixture().clone(url, `${name}-a`)
+    const b = await fixture().clone(url, `${name}-b`)
     // A commit the remote has (on another branch) but main does not point at yet.
     await a.store().update('task-aaaaaaaaaa', {set: {status: 'done'}})
     const ahead = await a.sync({dryRun: false, branch: 'side'})
-    const bare = path.join(fixture.server.root, name)
+    const bare = path.join(fixture().server.root, name)
     await b.store().update('task-aaaaaaaaaa', {set: {priority: 'low'}})
     // Right before B pushes, main moves on the server (a local ref update: no HTTP involved).
     let moved = false
@@ -502,7 +496,7 @@ describe('psp sync: refusals change nothing', () => {
     expect(r).toMatchObject({pushed: true, localBranch: null})
     fs.writeFileSync(path.join(a.dir, '.git', 'HEAD'), 'ref: refs/heads/main\n')
 
-    const plain = path.join(fixture.root, `plain-${++n}`)
+    const plain = path.join(fixture().root, `plain-${++n}`)
     fs.cpSync(path.join(a.dir, 'config'), path.join(plain, 'config'), {recursive: true})
     await expect(syncWorkspace(Workspace.open(plain), {env: a.env})).rejects.toBeInstanceOf(NotAGitRepositoryError)
   })
@@ -538,7 +532,7 @@ describe('psp sync: refusals change nothing', () => {
 
   it('needs an identity for its commits: environment, repository config, then global config', async () => {
     const [a] = (await setup(1)) as [Clone]
-    const home = path.join(fixture.root, `home-${++n}`)
+    const home = path.join(fixture().root, `home-${++n}`)
     fs.mkdirSync(home)
     const env = syncEnv(home, {GIT_AUTHOR_NAME: undefined, GIT_AUTHOR_EMAIL: undefined, GIT_COMMITTER_NAME: undefined, GIT_COMMITTER_EMAIL: undefined, EMAIL: undefined})
     await a.store().update('task-aaaaaaaaaa', {set: {status: 'done'}})
@@ -572,17 +566,11 @@ describe('psp sync: refusals change nothing', () => {
 
 describe('psp sync: credentials', () => {
   const credentials = {username: 'alice', password: 's3cret-token'}
-  let secure: SyncFixture
-  beforeAll(async () => {
-    secure = await startSyncFixture({auth: credentials})
-  })
-  afterAll(async () => {
-    await secure.close()
-  })
+  const secure = useSyncFixture({auth: credentials})
 
   it('sends PSP_GIT_TOKEN (with PSP_GIT_USERNAME) when the server asks; never stores it', async () => {
-    const url = await secure.seedRemote('private.git', seedTasks('task-aaaaaaaaaa'))
-    const a = await secure.clone(url, 'private-a')
+    const url = await secure().seedRemote('private.git', seedTasks('task-aaaaaaaaaa'))
+    const a = await secure().clone(url, 'private-a')
     await a.store().update('task-aaaaaaaaaa', {set: {status: 'done'}})
 
     const none = await a.sync().catch((e: unknown) => e)
@@ -598,12 +586,12 @@ describe('psp sync: credentials', () => {
     expect(r.pushed).toBe(true)
     expect(JSON.stringify(r)).not.toContain(credentials.password)
     expect(fs.readFileSync(path.join(a.dir, '.git', 'config'), 'utf8')).not.toContain(credentials.password)
-    expect((secure.server.requests ?? []).some((q) => q.user === 'alice' && q.path.endsWith('git-receive-pack') && q.status === 200)).toBe(true)
+    expect((secure().server.requests ?? []).some((q) => q.user === 'alice' && q.path.endsWith('git-receive-pack') && q.status === 200)).toBe(true)
   })
 
   it("sends git's http.extraHeader (how CI checkouts pass their token)", async () => {
-    const url = await secure.seedRemote('header.git', seedTasks('task-aaaaaaaaaa'))
-    const a = await secure.clone(url, 'header-a')
+    const url = await secure().seedRemote('header.git', seedTasks('task-aaaaaaaaaa'))
+    const a = await secure().clone(url, 'header-a')
     const basic = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')
     fs.appendFileSync(path.join(a.dir, '.git', 'config'), `\n[http "${new URL(url).origin}/"]\n\textraheader = AUTHORIZATION: basic ${basic}\n`)
     await a.store().update('task-aaaaaaaaaa', {set: {status: 'done'}})
@@ -613,9 +601,9 @@ describe('psp sync: credentials', () => {
   })
 
   it('asks the git credential helpers when there is no token', async () => {
-    const url = await secure.seedRemote('helper.git', seedTasks('task-aaaaaaaaaa'))
-    const a = await secure.clone(url, 'helper-a')
-    const store = path.join(secure.root, 'credentials')
+    const url = await secure().seedRemote('helper.git', seedTasks('task-aaaaaaaaaa'))
+    const a = await secure().clone(url, 'helper-a')
+    const store = path.join(secure().root, 'credentials')
     const u = new URL(url)
     fs.writeFileSync(store, `http://${credentials.username}:${credentials.password}@${u.host}\n`)
     await git.setConfig({fs, dir: a.dir, path: 'credential.helper', value: `store --file=${store}`})

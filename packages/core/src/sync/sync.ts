@@ -612,9 +612,28 @@ export function extraHeaders(config: ReadonlyMap<string, string>, url: string): 
   return headers
 }
 
+/** What every fetch and push passes isomorphic-git: the repository, the remote, credentials, progress. */
+function remoteOptions(ctx: Context, phase: 'fetch' | 'push') {
+  const {http, wt} = ctx
+  return {
+    fs,
+    http,
+    dir: wt.dir,
+    gitdir: wt.gitdir,
+    cache: wt.cache,
+    remote: ctx.remote,
+    ...authCallbacks(ctx),
+    onProgress: (p: {phase: string; loaded: number; total?: number}) => ctx.progress(phase, {detail: p.phase, loaded: p.loaded, total: p.total}),
+  }
+}
+
+function pushRefused(ctx: Context, reason: string | undefined | null): GitRemoteError {
+  return new GitRemoteError(`${redactUrl(ctx.url)}: the remote refused the push to ${ctx.branch}: ${reason || 'no reason given'}`, {data: {reason: 'refused'}})
+}
+
 /** Fetches the remote branch; undefined when the remote has no such branch (a first sync). */
 async function fetchBranch(ctx: Context): Promise<string | undefined> {
-  const {git, http, wt} = ctx
+  const {git} = ctx
   ctx.progress('fetch')
   // isomorphic-git tells the server it has the commit `ref` names (one ref, with singleBranch).
   // The local branch's tip is often a commit the server has never seen — then nothing is in
@@ -623,20 +642,7 @@ async function fetchBranch(ctx: Context): Promise<string | undefined> {
   const tracking = `refs/remotes/${ctx.remote}/${ctx.branch}`
   const have = ctx.repo.refs.resolve(tracking) !== undefined ? tracking : ctx.localRef
   try {
-    const result = await git.fetch({
-      fs,
-      http,
-      dir: wt.dir,
-      gitdir: wt.gitdir,
-      cache: wt.cache,
-      remote: ctx.remote,
-      ref: have,
-      remoteRef: ctx.branch,
-      singleBranch: true,
-      tags: false,
-      ...authCallbacks(ctx),
-      onProgress: (p) => ctx.progress('fetch', {detail: p.phase, loaded: p.loaded, total: p.total}),
-    })
+    const result = await git.fetch({...remoteOptions(ctx, 'fetch'), ref: have, remoteRef: ctx.branch, singleBranch: true, tags: false})
     return result.fetchHead ?? undefined
   } catch (error) {
     const e = error as {code?: string; message?: string}
@@ -860,34 +866,23 @@ async function continueMerge(ctx: Context, state: SyncState, report: SyncReport)
 
 /** True when pushed; false when the remote refused because it moved (fetch and integrate again). */
 async function pushBranch(ctx: Context): Promise<boolean> {
-  const {git, http, wt} = ctx
+  const {git} = ctx
   ctx.progress('push')
   const remoteRef = `refs/heads/${ctx.branch}`
   const moved = (reason: string | undefined) => reason !== undefined && /non-fast-forward|fetch first|failed to update ref|cannot lock|stale info|failed to lock/i.test(reason)
   try {
-    const result = await git.push({
-      fs,
-      http,
-      dir: wt.dir,
-      gitdir: wt.gitdir,
-      cache: wt.cache,
-      remote: ctx.remote,
-      ref: ctx.localRef,
-      remoteRef,
-      ...authCallbacks(ctx),
-      onProgress: (p) => ctx.progress('push', {detail: p.phase, loaded: p.loaded, total: p.total}),
-    })
+    const result = await git.push({...remoteOptions(ctx, 'push'), ref: ctx.localRef, remoteRef})
     if (result.ok) return true
     const reason = result.refs[remoteRef]?.error
     if (moved(reason)) return false
-    throw new GitRemoteError(`${redactUrl(ctx.url)}: the remote refused the push to ${ctx.branch}: ${reason ?? result.error ?? 'no reason given'}`, {data: {reason: 'refused'}})
+    throw pushRefused(ctx, reason ?? result.error)
   } catch (error) {
     const e = error as {code?: string; data?: {reason?: string; result?: {refs?: Record<string, {error?: string}>}}}
     if (e.code === 'PushRejectedError') return false
     if (e.code === 'GitPushError') {
       const reason = e.data?.result?.refs?.[remoteRef]?.error
       if (moved(reason)) return false
-      throw new GitRemoteError(`${redactUrl(ctx.url)}: the remote refused the push to ${ctx.branch}: ${reason ?? 'no reason given'}`, {data: {reason: 'refused'}})
+      throw pushRefused(ctx, reason)
     }
     throw remoteError(error, ctx)
   }
