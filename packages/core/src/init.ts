@@ -12,6 +12,7 @@ import {ensureLines} from './line-files.js'
 import {MERGE_ATTRIBUTES_LINE, registerMergeDriver, type MergeDriverRegistration} from './merge/register.js'
 import {BUILTIN_TYPES} from './schemas.js'
 import {defaultSettings} from './settings.js'
+import {initOpenSpec} from './openspec/init.js'
 import {LAYOUT} from './workspace.js'
 
 /** What `psp init` did. */
@@ -149,7 +150,9 @@ export async function initWorkspace(dir: string, options: InitOptions): Promise<
 
   file(LAYOUT.settings, settingsTemplate(name))
   file(LAYOUT.envSample, ENV_SAMPLE)
-  for (const rel of [LAYOUT.projects, LAYOUT.templates, LAYOUT.specs, LAYOUT.changes]) folder(rel)
+  for (const rel of [LAYOUT.projects, LAYOUT.templates]) folder(rel)
+  // openspec/ as `openspec init` makes it, so the openspec CLI finds a complete root.
+  for (const rel of initOpenSpec(root).created) if (!rel.endsWith('/')) created.push(rel)
   fs.mkdirSync(path.join(root, ...LAYOUT.cache.split('/')), {recursive: true})
   const git = gitVersion()
   const state = {

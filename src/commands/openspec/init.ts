@@ -1,0 +1,19 @@
+import path from 'node:path'
+import {Args} from '@oclif/core'
+import {initOpenSpec} from '@psp/core/openspec'
+import {PspCommand} from '@psp/command'
+
+export default class OpenSpecInit extends PspCommand<typeof OpenSpecInit> {
+  static override description =
+    'Make a folder an OpenSpec root: openspec/specs/, openspec/changes/archive/ and openspec/config.yaml, as `openspec init` lays them out. Only what is missing is created; `psp init` runs it too.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> ../service']
+  static override args = {path: Args.string({description: 'Folder to set up (created when missing).', default: '.'})}
+
+  public async run() {
+    const root = path.resolve(this.args.path)
+    const report = {root, ...initOpenSpec(root)}
+    if (report.created.length === 0) this.print(`OpenSpec root already set up in ${root} (nothing changed)`)
+    else this.print([`Set up OpenSpec in ${root}`, ...report.created.map((rel) => `  created ${rel}`)].join('\n'))
+    return report
+  }
+}
