@@ -54,8 +54,13 @@ export function psp(args: string[], options: RunOptions): RunResult {
 
 /** Runs `psp <args>` without blocking (for concurrency tests). */
 export function pspAsync(args: string[], options: RunOptions): Promise<RunResult> {
+  return spawnAsync(process.execPath, [BIN, ...args], options)
+}
+
+/** Runs any program without blocking, in psp's test environment (cliEnv), stdin given or empty. */
+export function spawnAsync(command: string, args: string[], options: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {cwd: options.cwd, env: cliEnv(options.env)})
+    const child = spawn(command, args, {cwd: options.cwd, env: cliEnv(options.env)})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))

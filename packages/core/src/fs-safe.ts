@@ -83,3 +83,23 @@ export function resolveInside(root: string, relative: string, shown = relative):
 export function toPosixRelative(root: string, absolute: string): string {
   return path.relative(root, absolute).split(path.sep).join('/')
 }
+
+/**
+ * Runs `fn` holding a lock on `file` (a `<file>.lock` folder, proper-lockfile's kind, which every
+ * psp process honours), waiting a little while for another holder. `rel` names the file in the
+ * IoError thrown when the lock cannot be had.
+ */
+export async function withFileLock<T>(file: string, rel: string, fn: () => T): Promise<T> {
+  const {lock} = await import('proper-lockfile')
+  let release: (() => Promise<void>) | undefined
+  try {
+    release = await lock(file, {realpath: false, stale: 10_000, retries: {retries: 100, minTimeout: 5, maxTimeout: 100, randomize: true}})
+  } catch (error) {
+    throw new IoError(`cannot lock ${rel}: ${(error as Error).message}`, {path: rel, cause: error})
+  }
+  try {
+    return fn()
+  } finally {
+    await release()
+  }
+}

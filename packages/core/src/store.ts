@@ -8,7 +8,7 @@ import path from 'node:path'
 import {CORE_VERSION} from './core-version.js'
 import {ConflictError, InvalidDocumentError, IoError, NotFoundError, PspError, UnsafeInputError, UsageError} from './errors.js'
 import {applyChanges, parseDocumentText, renderNewDocument, withPath, type DocumentRecord, type ParsedDocument} from './document.js'
-import {createFileExclusive, resolveInside, toPosixRelative, writeFileAtomic} from './fs-safe.js'
+import {createFileExclusive, resolveInside, toPosixRelative, withFileLock, writeFileAtomic} from './fs-safe.js'
 import {newId, resolveId, slugify} from './ids.js'
 import {documentFileNames, fileNamedAfter, filesNamedLike, isDocumentFile, SKIP_DIRS, walkDocumentFiles} from './document-files.js'
 import {cachedEntry, nonFiniteNumbers, refreshIndex, type IndexEntry, type StatEntry} from './index-cache.js'
@@ -285,6 +285,8 @@ export interface WriteResult {
   record: DocumentRecord
   /** True when the file changed (false for an edit that set values already there). */
   changed: boolean
+  /** Things the user should know: a linked OpenSpec box that could not be set (syncOpenSpecBox). */
+  warnings?: string[]
 }
 
 /** Edits as a user asks for them; list operations are applied to the value current at write time. */
@@ -333,6 +335,16 @@ export function assertEditable(data: Record<string, unknown>, changes: FieldChan
   if ('title' in changes && (typeof changes['title'] !== 'string' || changes['title'] === '')) {
     throw new UsageError('title cannot be removed or empty', {field: 'title'})
   }
+}
+
+/** True for a task that `psp openspec link` tied to an item of a change's tasks.md. */
+function isLinkedTask(record: DocumentRecord): boolean {
+  return record.type === 'task' && typeof record.data['openspec_change'] === 'string' && typeof record.data['openspec_task'] === 'string'
+}
+
+/** A write result with warnings added (none: the result as it was). */
+function withWarnings(result: WriteResult, warnings: string[]): WriteResult {
+  return warnings.length === 0 ? result : {...result, warnings}
 }
 
 /** Types with their own `psp <type> …` commands. */
@@ -552,8 +564,10 @@ export class DocumentStore {
     const current = this.get(query, type)
     const check = (changes: FieldChanges) => assertEditable(current.data, changes)
     check(changesFor(current.data, ops))
-    return this.withLock(current.path, () => {
+    let before: Record<string, unknown> = current.data
+    const result = await this.withLock(current.path, () => {
       const fresh = readDocument(this.ws, current.path)
+      before = fresh.record.data
       const changes = changesFor(fresh.record.data, ops)
       check(changes)
       const next = applyChanges(fresh.split, changes)
@@ -565,6 +579,7 @@ export class DocumentStore {
       this.remember(parsed.record)
       return {record: parsed.record, changed: true}
     })
+    return result.changed ? withWarnings(result, await this.syncOpenSpecBox(before, result.record)) : result
   }
 
   /**
@@ -575,7 +590,7 @@ export class DocumentStore {
   async writePrepared(before: string, after: string, parsed: ParsedDocument): Promise<boolean> {
     this.assertWritable()
     const rel = parsed.record.path
-    return this.withLock(rel, () => {
+    const written = await this.withLock(rel, () => {
       const file = this.ws.resolve(rel)
       let now: string | undefined
       try {
@@ -588,6 +603,8 @@ export class DocumentStore {
       this.remember(parsed.record)
       return true
     })
+    if (written && isLinkedTask(parsed.record)) await this.syncOpenSpecBox(parseDocumentText(before, rel).record.data, parsed.record)
+    return written
   }
 
   /**
@@ -602,13 +619,30 @@ export class DocumentStore {
       throw new UsageError('id and type cannot be changed: they are the record\'s identity', {path: current.path})
     }
     this.assertValid(parsed)
-    return this.withLock(current.path, () => {
+    const result = await this.withLock(current.path, () => {
       const before = fs.readFileSync(this.ws.resolve(current.path), 'utf8')
       if (before === text) return {record: parsed.record, changed: false}
       writeFileAtomic(this.ws.resolve(current.path), text)
       this.remember(parsed.record)
       return {record: parsed.record, changed: true}
     })
+    return result.changed ? withWarnings(result, await this.syncOpenSpecBox(current.data, result.record)) : result
+  }
+
+  /**
+   * A task linked to an OpenSpec change (`psp openspec link`) keeps its box in the change's
+   * tasks.md in step with its status: ticked when the task becomes done, cleared when it leaves
+   * done. Runs after the task's file is written; a box that cannot be set comes back as a warning.
+   * The OpenSpec code is loaded only when a linked task crosses that line.
+   */
+  private async syncOpenSpecBox(before: Record<string, unknown>, after: DocumentRecord): Promise<string[]> {
+    if (!isLinkedTask(after)) return []
+    const {done} = this.ws.settings.workflow
+    const isDone = done.includes(String(after.data['status']))
+    if (done.includes(String(before['status'])) === isDone) return []
+    const {syncLinkedBox} = await import('./openspec/link-tasks-file.js')
+    const warning = await syncLinkedBox(this.ws.root, after.data['openspec_change'] as string, after.data['openspec_task'] as string, isDone)
+    return warning === undefined ? [] : [warning]
   }
 
   /** Moves a record to data/archive/ (same relative path); references to it keep resolving. */
@@ -715,22 +749,7 @@ export class DocumentStore {
   }
 
   private async withLock<T>(rel: string, fn: () => T): Promise<T> {
-    const {lock} = await import('proper-lockfile')
-    let release: (() => Promise<void>) | undefined
-    try {
-      release = await lock(this.ws.resolve(rel), {
-        realpath: false,
-        stale: 10_000,
-        retries: {retries: 100, minTimeout: 5, maxTimeout: 100, randomize: true},
-      })
-    } catch (error) {
-      throw new IoError(`cannot lock ${rel}: ${(error as Error).message}`, {path: rel, cause: error})
-    }
-    try {
-      return fn()
-    } finally {
-      await release()
-    }
+    return withFileLock(this.ws.resolve(rel), rel, fn)
   }
 
   private remember(record: DocumentRecord): void {

@@ -15,7 +15,7 @@ export interface MoveResult {
   /** The status before the move (undefined when the task had none). */
   from: string | undefined
   to: string
-  /** Things the user should know (a WIP limit reached under the `warn` policy). */
+  /** Things the user should know (a WIP limit reached under the `warn` policy, a linked OpenSpec box that could not be set). */
   warnings: string[]
 }
 
@@ -63,6 +63,7 @@ export async function moveTask(store: DocumentStore, idOrPrefix: string, status:
     }
   }
   const result = await store.update(current.id, {set: {status}}, 'task')
+  warnings.push(...(result.warnings ?? []))
   return {record: result.record, changed: result.changed, from, to: status, warnings}
 }
 

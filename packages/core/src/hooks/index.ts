@@ -18,6 +18,7 @@ export type {
 export {mentionsKeyword, parseCommitMessage} from './message.js'
 export type {MessageReference, ParseMessageOptions, ReferenceKind, ReferenceStrength} from './message.js'
 export {documentsCheck, isDocumentPath, PRE_COMMIT_CHECKS, runPreCommitChecks, stagedChanges} from './pre-commit.js'
+export {checkStagedOpenSpec, isOpenSpecPath, openSpecCheck, writeStagedOpenSpec} from './openspec-check.js'
 export type {CheckReport, PreCommitCheck, PreCommitContext, PreCommitResult, StagedChange} from './pre-commit.js'
 export {checkMessage, CLOSE_SUBJECT, closeReferencedTasks, formatReferenceProblem, readHeadCommit} from './references.js'
 export type {CloseOutcome, Commit, MessageCheck, PostCommitContext, PostCommitResult, ReferenceProblem, ResolvedReference} from './references.js'

@@ -12,6 +12,7 @@ import {formatProblem, type Problem} from '../validate.js'
 import {validateWorkspace} from '../validate-workspace.js'
 import type {Workspace} from '../workspace.js'
 import type {GitCli} from './git-cli.js'
+import {openSpecCheck} from './openspec-check.js'
 
 /** One file the commit changes, as `git diff --cached --name-status` lists it. */
 export interface StagedChange {
@@ -43,7 +44,8 @@ export interface PreCommitCheck {
   name: string
   /** True when the commit changes something this check looks at. */
   applies(changes: readonly StagedChange[]): boolean
-  run(context: PreCommitContext): CheckReport
+  /** May be async: a check can load its code only when it applies. */
+  run(context: PreCommitContext): CheckReport | Promise<CheckReport>
 }
 
 /** Folders under data/ that never hold documents (as the walk of data/ skips them). */
@@ -133,7 +135,7 @@ export const documentsCheck: PreCommitCheck = {
  * The checks the pre-commit hook runs, in order. A check joins by being added here; it runs
  * only when its `applies` says the commit concerns it.
  */
-export const PRE_COMMIT_CHECKS: readonly PreCommitCheck[] = [documentsCheck]
+export const PRE_COMMIT_CHECKS: readonly PreCommitCheck[] = [documentsCheck, openSpecCheck]
 
 /** The commit's changes inside the workspace (workspace-relative paths). */
 export function stagedChanges(git: GitCli, prefix: string): StagedChange[] {
@@ -153,7 +155,8 @@ export interface PreCommitResult {
 }
 
 /** Runs every check that concerns the commit (all of them, so that one commit attempt shows every problem). */
-export function runPreCommitChecks(context: PreCommitContext, checks: readonly PreCommitCheck[] = PRE_COMMIT_CHECKS): PreCommitResult {
-  const reports = checks.filter((check) => check.applies(context.changes)).map((check) => check.run(context))
+export async function runPreCommitChecks(context: PreCommitContext, checks: readonly PreCommitCheck[] = PRE_COMMIT_CHECKS): Promise<PreCommitResult> {
+  const reports: CheckReport[] = []
+  for (const check of checks) if (check.applies(context.changes)) reports.push(await check.run(context))
   return {ok: reports.every((r) => r.ok), reports}
 }

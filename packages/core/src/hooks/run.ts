@@ -54,7 +54,7 @@ function prefixOf(workTree: string, root: string): string {
   return rel === '' ? '' : `${rel}/`
 }
 
-function preCommit(options: RunHookOptions, root: string): HookRun {
+async function preCommit(options: RunHookOptions, root: string): Promise<HookRun> {
   const location = discoverRepository(options.cwd)
   if (location === undefined) return QUIET
   const git = new GitCli(options.cwd)
@@ -63,7 +63,7 @@ function preCommit(options: RunHookOptions, root: string): HookRun {
   // The common case, a commit that touches nothing psp checks, costs one git call and no parsing.
   const checks = PRE_COMMIT_CHECKS.filter((check) => check.applies(changes))
   if (checks.length === 0) return QUIET
-  const result = runPreCommitChecks({ws: Workspace.open(root), git, prefix, changes}, checks)
+  const result = await runPreCommitChecks({ws: Workspace.open(root), git, prefix, changes}, checks)
   if (result.ok) return QUIET
   return {
     exitCode: 1,
@@ -129,7 +129,7 @@ export async function runHook(options: RunHookOptions): Promise<HookRun> {
   try {
     switch (spec.name) {
       case 'pre-commit':
-        return preCommit(options, root)
+        return await preCommit(options, root)
       case 'commit-msg':
         return commitMessage(options, root)
       case 'post-commit':

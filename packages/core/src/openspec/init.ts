@@ -8,10 +8,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {UnsafeInputError} from '../errors.js'
 import {createFileExclusive} from '../fs-safe.js'
-import {DEFAULT_OPENSPEC_SCHEMA, openSpecConfigPath} from './project-config.js'
+import {DEFAULT_SCHEMA} from './metadata.js'
 
 /** The config psp writes: the schema openspec needs, and a word on the optional keys. */
-const CONFIG_TEXT = `schema: ${DEFAULT_OPENSPEC_SCHEMA}
+const CONFIG_TEXT = `schema: ${DEFAULT_SCHEMA}
 
 # Optional keys, read by the openspec CLI when it drafts artifacts for an AI assistant:
 #   context: |          what the project is: stack, conventions, domain
@@ -26,6 +26,14 @@ const CONFIG_TEXT = `schema: ${DEFAULT_OPENSPEC_SCHEMA}
 const FOLDERS = ['openspec', 'openspec/specs', 'openspec/changes', 'openspec/changes/archive']
 /** Folders that get a .gitkeep while empty: git does not keep empty folders for the next clone. */
 const ANCHORED = ['openspec/specs', 'openspec/changes/archive']
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile()
+  } catch {
+    return false
+  }
+}
 
 /** What `initOpenSpec` made, root-relative, folders ending in `/`. Empty when nothing was missing. */
 export interface OpenSpecInitReport {
@@ -51,10 +59,9 @@ export function initOpenSpec(projectRoot: string): OpenSpecInitReport {
       throw new UnsafeInputError(`${rel}/ exists but is not a directory`)
     }
   }
-  if (openSpecConfigPath(projectRoot) === undefined) {
-    for (const name of ['config.yaml', 'config.yml']) {
-      if (fs.existsSync(path.join(projectRoot, 'openspec', name))) throw new UnsafeInputError(`openspec/${name} exists but is not a file`)
-    }
+  const configs = ['config.yaml', 'config.yml'].map((name) => path.join(projectRoot, 'openspec', name))
+  if (!configs.some(isFile)) {
+    for (const file of configs) if (fs.existsSync(file)) throw new UnsafeInputError(`openspec/${path.basename(file)} exists but is not a file`)
     createFileExclusive(path.join(projectRoot, 'openspec', 'config.yaml'), CONFIG_TEXT, 'openspec/config.yaml')
     created.push('openspec/config.yaml')
   }

@@ -6,10 +6,10 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {parse as parseYamlText, stringify} from 'yaml'
 import {ConflictError, UsageError} from '../errors.js'
 import {createFileExclusive} from '../fs-safe.js'
-import {DEFAULT_OPENSPEC_SCHEMA, openSpecConfigPath, readOpenSpecConfigSchema} from './project-config.js'
+import {DEFAULT_SCHEMA, listSchemas, readProjectSchema} from './metadata.js'
+import {parseYamlText, stringifyYamlText} from './yaml-text.js'
 
 /** openspec's kebab-case id grammar: lowercase letters and digits, single hyphens between. */
 const KEBAB_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/u
@@ -42,28 +42,12 @@ export function localDate(date = new Date()): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
 }
 
-/** The workflow schemas a change may use: the built-in one and the project's own (openspec/schemas/<name>/schema.yaml). */
-export function availableSchemas(projectRoot: string): string[] {
-  const names = new Set([DEFAULT_OPENSPEC_SCHEMA])
-  const dir = path.join(projectRoot, 'openspec', 'schemas')
-  let entries: fs.Dirent[] = []
-  try {
-    entries = fs.readdirSync(dir, {withFileTypes: true})
-  } catch {
-    // No project schemas: only the built-in one.
-  }
-  for (const entry of entries) {
-    if (fs.existsSync(path.join(dir, entry.name, 'schema.yaml'))) names.add(entry.name)
-  }
-  return [...names]
-}
-
 /**
  * True when the schema has no artifact written under the change's specs/ folder: its changes
  * carry no spec deltas, and openspec marks them `skip_specs: true` at creation.
  */
 function schemaSkipsSpecs(projectRoot: string, schema: string): boolean {
-  if (schema === DEFAULT_OPENSPEC_SCHEMA) return false
+  if (schema === DEFAULT_SCHEMA) return false
   const file = path.join(projectRoot, 'openspec', 'schemas', schema, 'schema.yaml')
   let artifacts: unknown
   try {
@@ -117,14 +101,16 @@ export function newChange(projectRoot: string, name: string, options: NewChangeO
   if (problem !== undefined) throw new UsageError(problem)
   let schema = options.schema
   if (schema === undefined) {
-    try {
-      schema = readOpenSpecConfigSchema(projectRoot) ?? DEFAULT_OPENSPEC_SCHEMA
-    } catch {
-      schema = DEFAULT_OPENSPEC_SCHEMA
-    }
+    schema = readProjectSchema(projectRoot) ?? DEFAULT_SCHEMA
   }
-  const schemas = availableSchemas(projectRoot)
-  if (!schemas.includes(schema)) throw new UsageError(`Unknown schema '${schema}'. Available: ${schemas.join(', ')}`)
+  const schemas = listSchemas(projectRoot)
+  if (!schemas.includes(schema)) {
+    // openspec words the two cases differently; its JSON shows the list one per line.
+    if (options.schema === undefined) throw new UsageError(`Unknown schema '${schema}'. Available: ${schemas.join(', ')}`)
+    throw new UsageError(`Schema '${schema}' not found. Available schemas: ${schemas.join(', ')}`, {
+      data: {openspecMessage: `Schema '${schema}' not found. Available schemas:\n  ${schemas.join('\n  ')}`},
+    })
+  }
   const openspecDir = path.join(projectRoot, 'openspec')
   const changeDir = path.join(openspecDir, 'changes', name)
   if (fs.existsSync(changeDir)) throw new ConflictError(`Change '${name}' already exists at ${changeDir}`)
@@ -139,17 +125,17 @@ export function newChange(projectRoot: string, name: string, options: NewChangeO
   mkdir(changeDir)
   mkdir(path.join(openspecDir, 'specs'))
   mkdir(path.join(openspecDir, 'changes', 'archive'))
-  if (openSpecConfigPath(projectRoot) === undefined) {
+  if (!['config.yaml', 'config.yml'].some((name) => fs.existsSync(path.join(openspecDir, name)))) {
     // The project default, never a one-change --schema override.
     const config = path.join(openspecDir, 'config.yaml')
-    createFileExclusive(config, `schema: ${DEFAULT_OPENSPEC_SCHEMA}\n`, rel(config))
+    createFileExclusive(config, `schema: ${DEFAULT_SCHEMA}\n`, rel(config))
     created.push(rel(config))
   }
   const metadata: Record<string, unknown> = {schema, created: localDate(options.now)}
   if (schemaSkipsSpecs(projectRoot, schema)) metadata.skip_specs = true
   if (options.goal !== undefined && options.goal !== '') metadata.goal = options.goal
   const metadataPath = path.join(changeDir, '.openspec.yaml')
-  createFileExclusive(metadataPath, stringify(metadata), rel(metadataPath))
+  createFileExclusive(metadataPath, stringifyYamlText(metadata), rel(metadataPath))
   created.push(rel(metadataPath))
   if (options.description !== undefined && options.description !== '') {
     const readme = path.join(changeDir, 'README.md')
