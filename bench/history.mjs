@@ -11,6 +11,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {appendHistoryCommits, generateHistoryRepo} from '../test/helpers/history-repo.mjs'
+import {mergeReportSection} from './report-merge.mjs'
 
 export const HISTORY_DEFAULTS = {commits: 10000, documents: 5000}
 /** The acceptance thresholds are stated for this many commits. */
@@ -336,25 +337,7 @@ export function historySection(measured, median) {
  * acceptance table. Undefined when the report does not have the expected shape.
  */
 export function mergeHistory(text, section, rows) {
-  const lines = text.split('\n')
-  const heading = (name) => lines.findIndex((l) => l === `## ${name}`)
-  const nextHeading = (from) => {
-    const i = lines.findIndex((l, n) => n > from && l.startsWith('## '))
-    return i === -1 ? lines.length : i
-  }
-  let acceptance = heading('Acceptance')
-  if (acceptance === -1) return undefined
-  const existing = heading('History')
-  if (existing === -1) lines.splice(acceptance, 0, ...section)
-  else lines.splice(existing, nextHeading(existing) - existing, ...section)
-  acceptance = heading('Acceptance')
-  const end = nextHeading(acceptance)
-  const table = lines.slice(acceptance, end).map((l, i) => ({l, i: acceptance + i})).filter(({l}) => l.startsWith('|'))
-  if (table.length < 2) return undefined
-  const kept = table.filter(({l}) => !isHistoryRow(l))
-  const last = table.at(-1).i
-  lines.splice(table[0].i, last - table[0].i + 1, ...kept.map(({l}) => l), ...rows)
-  return lines.join('\n')
+  return mergeReportSection(text, 'History', section, rows, isHistoryRow)
 }
 
 /** The first cell of a history row names commits; the task rows name a number of tasks. */

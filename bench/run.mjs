@@ -5,13 +5,16 @@
 // survive a noisy or slower machine far better than milliseconds, decide the acceptance checks.
 //
 // A second part (bench/history.mjs) measures the commands that read git history on a generated
-// repository of many commits, beside `git log --follow -p` on the same file.
+// repository of many commits, beside `git log --follow -p` on the same file. A third part
+// (bench/openspec-bench.mjs) measures `psp openspec validate --all --json` and `psp openspec list
+// --json` on a generated openspec/ tree, beside the real openspec CLI on the same tree.
 //
 // Usage: npm run bench [-- --sizes 1000,10000,50000 --runs 5 --out docs/performance.md
 //          --seed <s> --keep --history-commits 10000 --history-documents 5000
-//          --no-history | --history-only]
+//          --no-history | --history-only  --no-openspec | --only openspec]
 // Progress goes to stderr, one line per measurement; the report goes to --out. With
-// --history-only an existing report keeps its other sections: only the history ones are replaced.
+// --history-only (or --only openspec) an existing report keeps its other sections: only the
+// history (or OpenSpec) ones are replaced.
 import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -20,6 +23,8 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
 import {DEFAULT_SEED, generateWorkspace} from './generate.mjs'
 import {HISTORY_CHECKS, HISTORY_DEFAULTS, historySection, historySizeCell, measureHistory, mergeHistory} from './history.mjs'
+import {OPENSPEC_CHECKS, measureOpenspec, mergeOpenspec, openspecOffSize, openspecSection, openspecSizeCell} from './openspec-bench.mjs'
+import {OPENSPEC_DEFAULTS} from './openspec-generate.mjs'
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(BENCH, '..')
@@ -51,6 +56,8 @@ function options(argv) {
       'history-documents': {type: 'string', default: String(HISTORY_DEFAULTS.documents)},
       'no-history': {type: 'boolean', default: false},
       'history-only': {type: 'boolean', default: false},
+      'no-openspec': {type: 'boolean', default: false},
+      only: {type: 'string'},
     },
   })
   const sizes = values.sizes.split(',').map((s) => Number(s.trim()))
@@ -63,20 +70,28 @@ function options(argv) {
     return n
   }
   if (values['no-history'] && values['history-only']) throw new Error('--no-history and --history-only contradict each other')
+  if (values.only !== undefined && values.only !== 'openspec') throw new Error(`--only takes "openspec", not "${values.only}"`)
+  const openspecOnly = values.only === 'openspec'
+  if (openspecOnly && (values['history-only'] || values['no-openspec'])) throw new Error(`--only openspec contradicts --${values['history-only'] ? 'history-only' : 'no-openspec'}`)
   return {
-    sizes: values['history-only'] ? [] : sizes,
+    sizes: values['history-only'] || openspecOnly ? [] : sizes,
     runs,
     out: path.resolve(values.out),
     seed: values.seed,
     keep: values.keep,
-    history: values['no-history'] ? undefined : {commits: whole('history-commits'), documents: whole('history-documents')},
+    history: values['no-history'] || openspecOnly ? undefined : {commits: whole('history-commits'), documents: whole('history-documents')},
     historyOnly: values['history-only'],
+    openspec: values['no-openspec'] || values['history-only'] ? undefined : {...OPENSPEC_DEFAULTS},
+    openspecOnly,
   }
 }
 
-/** The environment every measured process gets: production mode, no colour, nothing that adds logging. */
+/**
+ * The environment every measured process gets: production mode, no colour, nothing that adds
+ * logging, and the openspec CLI's telemetry off (it must never phone home).
+ */
 function benchEnv() {
-  const env = {...process.env, NODE_ENV: 'production', NO_COLOR: '1'}
+  const env = {...process.env, NODE_ENV: 'production', NO_COLOR: '1', OPENSPEC_TELEMETRY: '0', DO_NOT_TRACK: '1'}
   for (const key of ['PSP_DEBUG', 'PSP_LOG_LEVEL', 'NODE_OPTIONS', 'DEBUG']) delete env[key]
   return env
 }
@@ -338,6 +353,7 @@ const CHECKS = [
   {size: 50000, text: 'warm `task list` ≤ 3.5 × stat floor', key: 'list.warm', max: 3.5, unit: '×'},
   {size: 50000, text: 'warm `task list` peak memory ≤ 250 MiB', key: 'list.warm', max: 250, unit: 'MiB'},
   ...HISTORY_CHECKS,
+  ...OPENSPEC_CHECKS,
 ]
 
 const ACCEPTANCE_HEAD = ['| size | threshold | measured | result |', '|--:|---|--:|---|']
@@ -346,8 +362,8 @@ const ACCEPTANCE_HEAD = ['| size | threshold | measured | result |', '|--:|---|-
  * One row per check. A history check is judged only at the number of commits it is stated for;
  * measured at another size, its value is shown without a verdict.
  */
-function acceptanceRow(check, measuredBySize, history) {
-  const measured = check.part === 'history' ? history : measuredBySize.get(check.size)
+function acceptanceRow(check, measuredBySize, history, openspec) {
+  const measured = check.part === 'history' ? history : check.part === 'openspec' ? openspec : measuredBySize.get(check.size)
   const result = measured?.results.get(check.key)
   let value
   let shown
@@ -356,16 +372,18 @@ function acceptanceRow(check, measuredBySize, history) {
   else if (check.unit === 'MiB') value = result.peakMiB
   else if (check.unit === 'ms') value = result.ms
   else value = result.ratio
-  if (shown === undefined) shown = value === undefined ? 'n/a' : check.unit === '×' ? `${value.toFixed(2)} ×` : `${value.toFixed(0)} ${check.unit}`
-  const offSize = check.part === 'history' && measured !== undefined && measured.repo.commits !== check.size
+  if (shown === undefined) shown = value === undefined ? 'n/a' : check.unit === '×' ? `${value.toFixed(check.digits ?? 2)} ×` : `${value.toFixed(0)} ${check.unit}`
+  const offSize =
+    measured !== undefined && ((check.part === 'history' && measured.repo.commits !== check.size) || (check.part === 'openspec' && openspecOffSize(measured)))
+  const measuredAt = () => (check.part === 'history' ? historySizeCell(measured.repo.commits) : openspecSizeCell(measured.tree))
   const pass = (v) => (check.below ? v < check.max : v <= check.max)
-  const verdict = value === undefined ? '—' : offSize ? `— (measured at ${historySizeCell(measured.repo.commits)})` : pass(value) ? 'PASS' : '**FAIL**'
-  const size = check.part === 'history' ? historySizeCell(check.size) : check.size.toLocaleString('en-US')
+  const verdict = value === undefined ? '—' : offSize ? `— (measured at ${measuredAt()})` : pass(value) ? 'PASS' : '**FAIL**'
+  const size = check.part === 'history' ? historySizeCell(check.size) : check.part === 'openspec' ? openspecSizeCell(check.size) : check.size.toLocaleString('en-US')
   return `| ${size} | ${check.text} | ${escapeCell(shown)} | ${verdict} |`
 }
 
-function acceptance(measuredBySize, history) {
-  return [...ACCEPTANCE_HEAD, ...CHECKS.map((check) => acceptanceRow(check, measuredBySize, history))]
+function acceptance(measuredBySize, history, openspec) {
+  return [...ACCEPTANCE_HEAD, ...CHECKS.map((check) => acceptanceRow(check, measuredBySize, history, openspec))]
 }
 
 const FS_TYPES = {0xef53: 'ext4', 0x01021994: 'tmpfs', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs', 0x6969: 'nfs', 0x65735546: 'fuse'}
@@ -421,7 +439,7 @@ function busy(loadAtStart) {
   return Math.max(loadAtStart[0], os.loadavg()[0]) > cores
 }
 
-function report(opts, measured, history, loadAtStart, rss, started) {
+function report(opts, measured, history, openspec, loadAtStart, rss, started) {
   const bySize = new Map(measured.map((m) => [m.size, m]))
   return [
     '# Performance',
@@ -434,6 +452,7 @@ function report(opts, measured, history, loadAtStart, rss, started) {
     'npm run bench                                   # 1,000, 10,000 and 50,000 tasks, then 10,000 commits; 5 runs each',
     'npm run bench -- --sizes 1000,10000 --runs 7    # a quicker or a steadier run',
     'npm run bench -- --history-only                 # just the history part (10,000 commits)',
+    'npm run bench -- --only openspec                # just the OpenSpec part (300 specs, 100 changes)',
     'npm run bench:generate -- --tasks 10000 --out /tmp/ws   # just the workspace, to explore',
     '```',
     '',
@@ -454,12 +473,13 @@ function report(opts, measured, history, loadAtStart, rss, started) {
     '',
     ...measured.flatMap((m) => [...sizeTable(m), '']),
     ...(history === undefined ? [] : historySection(history, median)),
+    ...(openspec === undefined ? [] : openspecSection(openspec)),
     '## Acceptance',
     '',
     'The thresholds of the performance work, on a 2-core machine, most of them a ratio to a floor',
     'measured in the same run (so they hold on a slower or busier machine too):',
     '',
-    ...acceptance(bySize, history),
+    ...acceptance(bySize, history, openspec),
     '',
     '## Method',
     '',
@@ -504,33 +524,51 @@ async function main(opts) {
   const parts = [
     ...(opts.sizes.length === 0 ? [] : [`sizes ${opts.sizes.join(', ')}`]),
     ...(opts.history === undefined ? [] : [`history at ${opts.history.commits} commits`]),
+    ...(opts.openspec === undefined ? [] : [`OpenSpec at ${opts.openspec.specs} specs and ${opts.openspec.changes} changes`]),
   ]
   progress(`psp bench: ${parts.join('; ')}, ${opts.runs} runs each; peak memory via ${rss.name}`)
   const measured = []
   fs.mkdirSync(path.dirname(opts.out), {recursive: true})
-  const write = (history) => {
-    fs.writeFileSync(opts.out, report(opts, measured, history, loadAtStart, rss, started).join('\n'))
+  const write = (history, openspec) => {
+    fs.writeFileSync(opts.out, report(opts, measured, history, openspec, loadAtStart, rss, started).join('\n'))
     progress(`wrote ${opts.out}`)
+  }
+  /** Replaces one part of an existing report (the other parts stay); false when there is none to merge into. */
+  const mergeInto = (label, merge) => {
+    if (!fs.existsSync(opts.out)) return false
+    const merged = merge(fs.readFileSync(opts.out, 'utf8'))
+    if (merged === undefined) {
+      progress(`${opts.out} does not look like a report of this bench: writing a new one`)
+      return false
+    }
+    fs.writeFileSync(opts.out, merged)
+    progress(`merged the ${label} part into ${opts.out}`)
+    return true
   }
   for (const size of opts.sizes) {
     measured.push(await measureSize(size, opts, rss))
     // Written after every size, so a failure at a large size still leaves the smaller ones.
-    write(undefined)
+    write(undefined, undefined)
   }
-  if (opts.history === undefined) return
   const bench = {series, describe, progress, median, rss, bin: BIN}
-  const history = measureHistory({...opts.history, runs: opts.runs, seed: opts.seed, keep: opts.keep, started: new Date(), loadAtStart: os.loadavg()}, bench)
-  if (opts.historyOnly && fs.existsSync(opts.out)) {
-    const rows = CHECKS.filter((c) => c.part === 'history').map((c) => acceptanceRow(c, new Map(), history))
-    const merged = mergeHistory(fs.readFileSync(opts.out, 'utf8'), historySection(history, median), rows)
-    if (merged !== undefined) {
-      fs.writeFileSync(opts.out, merged)
-      progress(`merged the history part into ${opts.out}`)
+  let history
+  if (opts.history !== undefined) {
+    history = measureHistory({...opts.history, runs: opts.runs, seed: opts.seed, keep: opts.keep, started: new Date(), loadAtStart: os.loadavg()}, bench)
+    if (opts.historyOnly) {
+      const rows = CHECKS.filter((c) => c.part === 'history').map((c) => acceptanceRow(c, new Map(), history, undefined))
+      if (!mergeInto('history', (text) => mergeHistory(text, historySection(history, median), rows))) write(history, undefined)
       return
     }
-    progress(`${opts.out} does not look like a report of this bench: writing a new one`)
+    write(history, undefined)
   }
-  write(history)
+  if (opts.openspec === undefined) return
+  const openspec = measureOpenspec({...opts.openspec, runs: opts.runs, seed: opts.seed, keep: opts.keep}, bench)
+  if (opts.openspecOnly) {
+    const rows = CHECKS.filter((c) => c.part === 'openspec').map((c) => acceptanceRow(c, new Map(), undefined, openspec))
+    if (!mergeInto('OpenSpec', (text) => mergeOpenspec(text, openspecSection(openspec), rows))) write(undefined, openspec)
+    return
+  }
+  write(history, openspec)
 }
 
 // Options are checked before anything is created, so a typo leaves nothing behind.
