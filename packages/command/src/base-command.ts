@@ -1,13 +1,13 @@
 /**
- * The base of every psp command: `--json` (the return value of `run()` is the JSON), global
- * flags, and the workspace. Errors are not handled here: bin/run.js renders them in one place.
+ * The base of every psp command that works in a workspace: StandaloneCommand's `--json` and
+ * global flags, plus the workspace. Errors are not handled here: bin/run.js renders them in one place.
  */
-import {Command, Flags, type Interfaces} from '@oclif/core'
-import {defaultSettings, findWorkspaceRoot, LOG_LEVELS, openRevisionTree, SchemaRegistry, Workspace, type DocumentStore} from '@psp/core/records'
+import {Flags, type Command} from '@oclif/core'
+import {defaultSettings, findWorkspaceRoot, openRevisionTree, SchemaRegistry, Workspace, type DocumentStore} from '@psp/core/records'
 import {runContext} from './run-context.js'
+import {StandaloneCommand} from './standalone-command.js'
 
-export type CommandFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof PspCommand)['baseFlags'] & T['flags']>
-export type CommandArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+export type {CommandArgs, CommandFlags} from './standalone-command.js'
 
 /**
  * `--at`, for the commands that only read: the workspace as it was at a revision, tag, branch or
@@ -18,37 +18,14 @@ export const atFlag = Flags.string({
   helpValue: '<rev|date>',
 })
 
-export abstract class PspCommand<T extends typeof Command> extends Command {
+/** The base of commands that work in a psp workspace: StandaloneCommand plus the workspace. */
+export abstract class PspCommand<T extends typeof Command> extends StandaloneCommand<T> {
+  // Restated, not only inherited: oclif collects a command's static settings by walking its
+  // prototypes and stops at the first class with no static properties of its own.
   static override enableJsonFlag = true
-  static override baseFlags = {
-    'log-level': Flags.option({
-      description: 'Level of the log written to data/cache/logs/psp.log (default: PSP_LOG_LEVEL, then log.level in settings).',
-      helpGroup: 'GLOBAL',
-      options: [...LOG_LEVELS],
-    })(),
-    debug: Flags.boolean({description: 'Show stack traces for unexpected errors.', helpGroup: 'GLOBAL'}),
-  }
+  static override baseFlags = StandaloneCommand.baseFlags
 
-  protected flags!: CommandFlags<T>
-  protected args!: CommandArgs<T>
-  /** Positional arguments after flag parsing (for commands with `strict = false`). */
-  protected positionals: string[] = []
   private ws?: Workspace
-
-  public override async init(): Promise<void> {
-    await super.init()
-    const {args, argv, flags} = await this.parse({
-      flags: this.ctor.flags,
-      baseFlags: (super.ctor as typeof PspCommand).baseFlags,
-      enableJsonFlag: this.ctor.enableJsonFlag,
-      args: this.ctor.args,
-      strict: this.ctor.strict,
-    })
-    this.flags = flags as CommandFlags<T>
-    this.args = args as CommandArgs<T>
-    this.positionals = argv.map(String)
-    runContext.logLevel = this.flags['log-level']
-  }
 
   /** The workspace around the current directory (WorkspaceNotFoundError when there is none). */
   protected workspace(): Workspace {
@@ -70,11 +47,6 @@ export abstract class PspCommand<T extends typeof Command> extends Command {
       : this.workspace().schemas
   }
 
-  /** Prints text to stdout unless --json is on (then the return value is printed instead). */
-  protected print(text: string): void {
-    if (!this.jsonEnabled() && text !== '') process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
-  }
-
   /**
    * Warns on stderr about documents the store could not read: a command that works from the
    * whole workspace (a list, a query, next, the critical path) would otherwise quietly leave
@@ -85,14 +57,5 @@ export abstract class PspCommand<T extends typeof Command> extends Command {
     if (unreadable.length === 0) return
     const n = unreadable.length
     this.note(`Warning: ${n} document${n > 1 ? 's' : ''} could not be read (run psp validate): ${unreadable[0]?.path}${n > 1 ? ', …' : ''}`)
-  }
-
-  /** Prints a diagnostic to stderr (never mixed into data on stdout). */
-  protected note(text: string): void {
-    process.stderr.write(`${text}\n`)
-  }
-
-  protected override async catch(error: Interfaces.CommandError): Promise<unknown> {
-    throw error
   }
 }

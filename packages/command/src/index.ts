@@ -3,6 +3,7 @@
  * them share `--json`, the global flags, output formats and one error renderer.
  */
 export {atFlag, PspCommand} from './base-command.js'
+export {StandaloneCommand} from './standalone-command.js'
 export type {CommandArgs, CommandFlags} from './base-command.js'
 export {exitCodeOf, renderError} from './errors.js'
 export {cell, DEFAULT_COLUMNS, FORMATS, recordJson, renderCsv, renderGroups, renderMarkdown, renderRecord, renderRecords, renderRows, renderRowTable, renderTable, visible} from './output.js'

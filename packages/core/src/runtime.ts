@@ -3,7 +3,7 @@
  * writing the run log), without loading the rest of the core. `psp --version` pays for nothing more.
  */
 export {findWorkspaceRoot, LAYOUT, SETTINGS_PATH} from './layout.js'
-export {drainLog, writeLog} from './log.js'
+export {drainLog, LOG_LEVELS, writeLog} from './log.js'
 export type {LogEntry} from './log.js'
 export {readLogSettings} from './log-settings.js'
 export type {LogSettings} from './log-settings.js'

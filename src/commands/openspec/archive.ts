@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {archiveChange, archiveDiagnosticOf, formatTaskStatus, resolveOpenSpecRoot, rootOutput, type ArchiveResult, type OpenSpecRoot} from '@psp/core/openspec'
-import {PspCommand} from '@psp/command'
+import {StandaloneCommand} from '@psp/command/standalone'
 import {setJsonFailureExit} from '../../openspec-support.js'
 
 /** What `--json` prints: openspec's `archive --json` payload, on success and on refusal alike. */
@@ -33,7 +33,7 @@ function report(r: ArchiveResult): string {
   return `${out.join('\n')}\n`
 }
 
-export default class OpenSpecArchive extends PspCommand<typeof OpenSpecArchive> {
+export default class OpenSpecArchive extends StandaloneCommand<typeof OpenSpecArchive> {
   static override description =
     "Archive a finished change as openspec does: validate its deltas, apply them to the main specs (or retire a capability whose last requirement went, when the change declares retire_capabilities), then move it to openspec/changes/archive/YYYY-MM-DD-<change>. Refusals change nothing. Works in any folder with an openspec/ folder at or above it; never prompts, so confirmations need --yes. --json prints openspec's own payload."
   static override examples = [

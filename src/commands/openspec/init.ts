@@ -1,10 +1,9 @@
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import {UsageError} from '@psp/core'
 import {initOpenSpec} from '@psp/core/openspec'
-import {PspCommand} from '@psp/command'
+import {StandaloneCommand} from '@psp/command/standalone'
 
-export default class OpenSpecInit extends PspCommand<typeof OpenSpecInit> {
+export default class OpenSpecInit extends StandaloneCommand<typeof OpenSpecInit> {
   static override description =
     'Make a folder an OpenSpec root: openspec/specs/, openspec/changes/archive/ and openspec/config.yaml, as `openspec init` lays them out. Only what is missing is created; `psp init` runs it too.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> ../service']
@@ -15,12 +14,8 @@ export default class OpenSpecInit extends PspCommand<typeof OpenSpecInit> {
   }
 
   public async run() {
-    const tools = this.flags.tools
-    if (tools !== undefined && tools !== 'none') {
-      throw new UsageError(`psp sets up no AI tools (--tools ${tools}): run openspec init --tools ${tools} for them`)
-    }
     const root = path.resolve(this.args.path)
-    const report = {root, ...initOpenSpec(root)}
+    const report = {root, ...initOpenSpec(root, {tools: this.flags.tools})}
     if (report.created.length === 0) this.print(`OpenSpec root already set up in ${root} (nothing changed)`)
     else this.print([`Set up OpenSpec in ${root}`, ...report.created.map((rel) => `  created ${rel}`)].join('\n'))
     return report

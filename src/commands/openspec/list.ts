@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 import {runList, statusOf} from '@psp/core/openspec'
-import {PspCommand} from '@psp/command'
+import {StandaloneCommand} from '@psp/command/standalone'
 import {setJsonFailureExit} from '../../openspec-support.js'
 
-export default class OpenSpecList extends PspCommand<typeof OpenSpecList> {
+export default class OpenSpecList extends StandaloneCommand<typeof OpenSpecList> {
   static override description =
     "List the active OpenSpec changes with their task progress (most recent first), or the specs with their requirement counts. Works in any folder with an openspec/ folder at or above it. --json prints openspec's own payload."
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --specs --json', '<%= config.bin %> <%= command.id %> --sort name']

@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import {runShow, statusOf} from '@psp/core/openspec'
-import {PspCommand} from '@psp/command'
+import {StandaloneCommand} from '@psp/command/standalone'
 import {setJsonFailureExit} from '../../openspec-support.js'
 
-export default class OpenSpecShow extends PspCommand<typeof OpenSpecShow> {
+export default class OpenSpecShow extends StandaloneCommand<typeof OpenSpecShow> {
   static override description =
     "Show an OpenSpec change (its proposal, or with --json its parsed deltas) or a spec (its Markdown, or with --json its requirements and scenarios). Works in any folder with an openspec/ folder at or above it. --json prints openspec's own payload."
   static override examples = [

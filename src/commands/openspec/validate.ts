@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 import {runValidate, statusOf, type TextLine} from '@psp/core/openspec'
-import {PspCommand} from '@psp/command'
+import {StandaloneCommand} from '@psp/command/standalone'
 import {setJsonFailureExit} from '../../openspec-support.js'
 
-export default class OpenSpecValidate extends PspCommand<typeof OpenSpecValidate> {
+export default class OpenSpecValidate extends StandaloneCommand<typeof OpenSpecValidate> {
   static override description =
     "Validate OpenSpec changes and specs with openspec's own rules: one item, or --all, --changes, --specs; --archived checks that archived changes have every task done. Exit 1 when something is invalid (--strict: also on warnings). Works in any folder with an openspec/ folder at or above it. --json prints openspec's own report."
   static override examples = [

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 import {dashboardData, renderDashboard, resolveOpenSpecRoot} from '@psp/core/openspec'
-import {PspCommand} from '@psp/command'
+import {StandaloneCommand} from '@psp/command/standalone'
 
-export default class OpenSpecView extends PspCommand<typeof OpenSpecView> {
+export default class OpenSpecView extends StandaloneCommand<typeof OpenSpecView> {
   static override description =
     'A dashboard of the OpenSpec folder: specs and requirement counts, draft, active and completed changes, task progress. Colour on a terminal unless NO_COLOR is set. --json prints the data behind it.'
   static override examples = ['<%= config.bin %> <%= command.id %>']

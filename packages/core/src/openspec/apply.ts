@@ -26,7 +26,7 @@ import {
 import {parseSpecContent} from './markdown.js'
 import {findMainSpecStructureIssues} from './spec-structure.js'
 import {MIN_PURPOSE_LENGTH, PURPOSE_PLACEHOLDER_PREFIX, PURPOSE_PLACEHOLDER_SUFFIX} from './validation-messages.js'
-import {readFileText} from './path-memo.js'
+import {parsedOnce, readFileText} from './path-memo.js'
 
 /** One delta spec of a change and the main spec it updates. */
 export interface SpecUpdate {
@@ -255,7 +255,7 @@ export function buildUpdatedSpec(update: SpecUpdate, changeName: string, options
   } catch (error) {
     throw ioError(error)
   }
-  const plan = parseDeltaSpec(changeContent)
+  const plan = parsedOnce(parseDeltaSpec, changeContent)
   checkDeltaPlanOrphans(specName, plan, warn)
   checkDeltaPlan(specName, plan)
 
@@ -288,13 +288,13 @@ export function buildUpdatedSpec(update: SpecUpdate, changeName: string, options
     }
   }
 
-  const structureIssues = findMainSpecStructureIssues(targetContent)
+  const structureIssues = parsedOnce(findMainSpecStructureIssues, targetContent)
   if (structureIssues.length > 0) {
     const details = structureIssues.map((issue) => `line ${issue.line}: ${issue.message}`).join('\n')
     throw refuse(`${specName}: target spec is structurally invalid and cannot be updated until fixed:\n${details}`)
   }
 
-  const parts = extractRequirementsSection(targetContent)
+  const parts = parsedOnce(extractRequirementsSection, targetContent)
   const byName = new Map<string, RequirementBlock>()
   for (const block of parts.bodyBlocks) byName.set(normalizeRequirementName(block.name), block)
   // The key each original block answers to now; a rename changes it, the position stays.

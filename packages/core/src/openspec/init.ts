@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import {UnsafeInputError} from '../errors.js'
+import {UnsafeInputError, UsageError} from '../errors.js'
 import {createFileExclusive} from '../fs-safe.js'
 import {DEFAULT_SCHEMA} from './metadata.js'
 
@@ -40,8 +40,20 @@ export interface OpenSpecInitReport {
   created: string[]
 }
 
+/** What `initOpenSpec` is asked for. */
+export interface OpenSpecInitOptions {
+  /**
+   * openspec's `--tools`: psp sets up no AI tools, so only `none` is accepted (scripts written
+   * for openspec pass it); anything else is a UsageError, before anything is written.
+   */
+  tools?: string
+}
+
 /** Makes `projectRoot` an OpenSpec root, creating only what is missing. */
-export function initOpenSpec(projectRoot: string): OpenSpecInitReport {
+export function initOpenSpec(projectRoot: string, options: OpenSpecInitOptions = {}): OpenSpecInitReport {
+  if (options.tools !== undefined && options.tools !== 'none') {
+    throw new UsageError(`psp sets up no AI tools (--tools ${options.tools}): run openspec init --tools ${options.tools} for them`)
+  }
   const created: string[] = []
   fs.mkdirSync(projectRoot, {recursive: true})
   for (const rel of FOLDERS) {

@@ -1,5 +1,6 @@
 /**
- * A memo of file-system answers (lstat, real paths) for the length of one read-only pass.
+ * A memo of file-system answers (lstat, real paths, listings, file text) and of parses, for the
+ * length of one read-only pass.
  * Validating 100 changes asks the same questions about the same folders hundreds of times (is
  * `openspec/specs` a link? what is its real path?); inside `withPathMemo` each is asked once.
  * Outside it nothing is remembered, so archive's checks right before it writes always look at
@@ -13,6 +14,7 @@ let realpaths: Map<string, string> | undefined
 let listings: Map<string, {entries: fs.Dirent[]} | {error: unknown}> | undefined
 let texts: Map<string, {text: string} | {error: unknown}> | undefined
 let existing: Map<string, boolean> | undefined
+let parsed: Map<(text: string) => unknown, Map<string, unknown>> | undefined
 
 /** Runs `fn` (synchronous: nothing else runs meanwhile) with the memo on, then drops it. */
 export function withPathMemo<T>(fn: () => T): T {
@@ -22,6 +24,7 @@ export function withPathMemo<T>(fn: () => T): T {
   listings = new Map()
   texts = new Map()
   existing = new Map()
+  parsed = new Map()
   try {
     return fn()
   } finally {
@@ -30,6 +33,7 @@ export function withPathMemo<T>(fn: () => T): T {
     listings = undefined
     texts = undefined
     existing = undefined
+    parsed = undefined
   }
 }
 
@@ -124,4 +128,22 @@ export function linkState(p: string): 'missing' | 'link' | 'other' {
   }
   const stat = lstatOrUndefined(p)
   return stat === undefined ? 'missing' : stat.isSymbolicLink() ? 'link' : 'other'
+}
+
+/**
+ * `parse(text)`, memoised by text inside `withPathMemo`: a main spec touched by several changes,
+ * or a delta read by validation and again by the archive dry run, is parsed once. The result is
+ * shared, so callers must not change it.
+ */
+export function parsedOnce<T>(parse: (text: string) => T, text: string): T {
+  if (parsed === undefined) return parse(text)
+  let byText = parsed.get(parse)
+  if (byText === undefined) {
+    byText = new Map()
+    parsed.set(parse, byText)
+  }
+  if (byText.has(text)) return byText.get(text) as T
+  const value = parse(text)
+  byText.set(text, value)
+  return value
 }

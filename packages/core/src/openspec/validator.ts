@@ -26,7 +26,7 @@ import {findMainSpecStructureIssues, findStructureIssuesInLines} from './spec-st
 import {buildCodeFenceMask} from './code-fence.js'
 import {findMissingTaskCheckboxIssues, findTaskNumberingIssues, type TaskDocument, type TaskFileIssue} from './task-rules.js'
 import {changeSchemaOrUndefined, resolveTaskFilesForChange} from './task-progress.js'
-import {readFileText, realpathNative, withPathMemo} from './path-memo.js'
+import {parsedOnce, readFileText, realpathNative, withPathMemo} from './path-memo.js'
 import {
   MAX_DELTAS_PER_CHANGE,
   MAX_REQUIREMENT_TEXT_LENGTH,
@@ -222,7 +222,7 @@ export class Validator {
         } catch {
           continue
         }
-        const plan = parseDeltaSpec(content)
+        const plan = parsedOnce(parseDeltaSpec, content)
         const entryPath = toPosix(path.relative(specsDir, specFile))
 
         for (const stray of plan.skippedHeaders) {
@@ -533,7 +533,7 @@ function scenarioLossIssues(
     ]
   }
   const current = new Map<string, RequirementBlock>()
-  for (const block of extractRequirementsSection(mainContent).bodyBlocks) current.set(normalizeRequirementName(block.name), block)
+  for (const block of parsedOnce(extractRequirementsSection, mainContent).bodyBlocks) current.set(normalizeRequirementName(block.name), block)
   // Archive renames before it modifies: a MODIFIED under the new name replaces the renamed block (renames may chain).
   const renamedFrom = new Map(renamed.map(({from, to}) => [normalizeRequirementName(to), normalizeRequirementName(from)]))
   const blockFor = (name: string): RequirementBlock | undefined => {

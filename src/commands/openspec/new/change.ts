@@ -1,7 +1,7 @@
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {diagnosticOf, newChange, resolveOpenSpecRoot, rootOutput, type OpenSpecRoot} from '@psp/core/openspec'
-import {PspCommand} from '@psp/command'
+import {StandaloneCommand} from '@psp/command/standalone'
 import {setJsonFailureExit} from '../../../openspec-support.js'
 
 /** `--json` output: openspec's `new change --json` payload, on success and on failure. */
@@ -9,7 +9,7 @@ type NewChangePayload =
   | {change: {id: string; path: string; metadataPath: string; schema: string}; root: ReturnType<typeof rootOutput>}
   | {change: null; status: unknown[]}
 
-export default class OpenSpecNewChange extends PspCommand<typeof OpenSpecNewChange> {
+export default class OpenSpecNewChange extends StandaloneCommand<typeof OpenSpecNewChange> {
   static override description =
     'Create a change: openspec/changes/<name>/ with its .openspec.yaml, as `openspec new change` does. The name is kebab-case. Without an OpenSpec root above the current folder, one is made here.'
   static override examples = [
