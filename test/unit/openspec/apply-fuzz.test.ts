@@ -10,20 +10,12 @@ import path from 'node:path'
 import {afterAll, expect, it} from 'vitest'
 import * as theirs from '../../../node_modules/@fission-ai/openspec/dist/core/specs-apply.js'
 import {buildUpdatedSpec, findSpecUpdates} from '../../../packages/core/src/openspec/apply.js'
+import {seededRandom} from '../../helpers/seeded-random.js'
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'psp-apply-fuzz-')))
 afterAll(() => fs.rmSync(tmp, {recursive: true, force: true}))
 
-/** mulberry32: small, seeded, good enough to pick shapes. */
-function rng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const rng = seededRandom
 
 const NAMES = ['Login', 'login', 'Logout', 'Sign out', 'Reset', 'Déjà vu', 'C#', 'A  B', 'a b']
 

@@ -25,17 +25,9 @@ import {parseTaskLines} from '../../../packages/core/src/openspec/task-progress.
 import {findPurposePlaceholderIssue} from '../../../packages/core/src/openspec/purpose-placeholder.js'
 import {findMissingTaskCheckboxIssues, findTaskNumberingIssues} from '../../../packages/core/src/openspec/task-rules.js'
 import {Validator} from '../../../packages/core/src/openspec/validator.js'
+import {seededRandom} from '../../helpers/seeded-random.js'
 
-/** mulberry32: small, seeded, good enough to pick shapes. */
-function rng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const rng = seededRandom
 
 const NAMES = ['Login', 'login', 'Sign out', 'Déjà vu', 'C#', 'A  B', 'The system SHALL log', 'Reset ##', '']
 

@@ -9,19 +9,12 @@ import path from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import {Validator as TheirValidator} from '../../../node_modules/@fission-ai/openspec/dist/core/validation/validator.js'
 import {Validator} from '../../../packages/core/src/openspec/validator.js'
+import {seededRandom} from '../../helpers/seeded-random.js'
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'psp-validate-parity-')))
 afterAll(() => fs.rmSync(tmp, {recursive: true, force: true}))
 
-function rng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const rng = seededRandom
 
 const NAMES = ['Login', 'login', 'Logout', 'Reset', 'Déjà vu', 'The system SHALL log']
 
