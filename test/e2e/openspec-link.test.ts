@@ -11,6 +11,7 @@ import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {git, psp, REPO_ROOT, type RunResult} from '../helpers/cli.js'
 import {expectError, expectJsonError, ok, pspJson, read, show, unchanged, useIsolatedGitConfig, useWorkspaces, type Rec} from './support.js'
+import {SIGN_IN_SPEC} from '../helpers/openspec-texts.js'
 
 const workspace = useWorkspaces()
 useIsolatedGitConfig('psp-openspec-link-config-')
@@ -119,21 +120,6 @@ function gitRun(args: string[], cwd: string): RunResult {
   return {code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr}
 }
 
-const SPEC = [
-  '# auth Specification',
-  '',
-  '## Purpose',
-  'Signing in and out of the application, for every kind of account that the product supports.',
-  '',
-  '## Requirements',
-  '### Requirement: Sign in',
-  'The system SHALL let a user sign in with a password.',
-  '',
-  '#### Scenario: Right password',
-  '- **WHEN** the password is right',
-  '- **THEN** the user is signed in',
-  '',
-].join('\n')
 const PROPOSAL = ['## Why', 'Users need to sign out when they are done, for safety on machines that several people share.', '', '## What Changes', '- Add sign out', ''].join('\n')
 const delta = (body: string) => ['## ADDED Requirements', '### Requirement: Sign out', body, '', '#### Scenario: Sign out', '- **WHEN** the user signs out', '- **THEN** the session ends', ''].join('\n')
 const GOOD = delta('The system SHALL let a user sign out.')
@@ -145,7 +131,7 @@ const WARNING = '  ⚠ [WARNING] auth/spec.md: ADDED "Sign out" should contain S
 function hookedOpenSpec(): string {
   const ws = withChange(true)
   fs.mkdirSync(path.join(ws, 'openspec/specs/auth'), {recursive: true})
-  fs.writeFileSync(path.join(ws, 'openspec/specs/auth/spec.md'), SPEC)
+  fs.writeFileSync(path.join(ws, 'openspec/specs/auth/spec.md'), SIGN_IN_SPEC)
   fs.writeFileSync(path.join(ws, 'openspec/changes/add-auth/proposal.md'), PROPOSAL)
   fs.mkdirSync(path.join(ws, 'openspec/changes/add-auth/specs/auth'), {recursive: true})
   fs.writeFileSync(path.join(ws, DELTA), GOOD)

@@ -12,6 +12,7 @@ import {GitCli} from '../../../packages/core/src/hooks/git-cli.js'
 import {checkStagedOpenSpec, isOpenSpecPath, openSpecCheck, validateOpenSpecTree, writeStagedOpenSpec} from '../../../packages/core/src/hooks/openspec-check.js'
 import {PRE_COMMIT_CHECKS, runPreCommitChecks, type PreCommitCheck, type PreCommitContext} from '../../../packages/core/src/hooks/pre-commit.js'
 import {listFiles, useTempDirs, writeFile} from '../_helpers.js'
+import {SIGN_IN_SPEC} from '../../helpers/openspec-texts.js'
 
 const tempDir = useTempDirs()
 
@@ -26,21 +27,6 @@ function git(cwd: string, ...args: string[]): void {
   expect(result.status, result.stderr).toBe(0)
 }
 
-const VALID_SPEC = [
-  '# auth Specification',
-  '',
-  '## Purpose',
-  'Signing in and out of the application, for every kind of account that the product supports.',
-  '',
-  '## Requirements',
-  '### Requirement: Sign in',
-  'The system SHALL let a user sign in with a password.',
-  '',
-  '#### Scenario: Right password',
-  '- **WHEN** the password is right',
-  '- **THEN** the user is signed in',
-  '',
-].join('\n')
 
 describe('isOpenSpecPath and applies', () => {
   it('applies to a commit that stages anything under openspec/', () => {
@@ -59,7 +45,7 @@ describe('writeStagedOpenSpec', () => {
       const top = tempDir()
       git(top, 'init', '-q')
       const ws = path.join(top, sub)
-      writeFile(ws, 'openspec/specs/auth/spec.md', VALID_SPEC)
+      writeFile(ws, 'openspec/specs/auth/spec.md', SIGN_IN_SPEC)
       writeFile(ws, 'openspec/changes/add-x/tasks.md', '\uFEFF- [ ] 1.1 CRLF kept\r\n')
       writeFile(ws, 'openspec/changes/add-x/proposal.md', 'staged version\n')
       writeFile(ws, 'openspec/changes/gone/proposal.md', 'deleted in the index\n')
@@ -107,7 +93,7 @@ function openspecStrict(cwd: string): number {
 describe('validateOpenSpecTree', () => {
   it('gives the verdict of openspec validate --all --strict, with its lines for the failing items', async () => {
     const root = tempDir()
-    writeFile(root, 'openspec/specs/auth/spec.md', VALID_SPEC)
+    writeFile(root, 'openspec/specs/auth/spec.md', SIGN_IN_SPEC)
     writeFile(root, 'openspec/changes/add-x/proposal.md', PROPOSAL)
     writeFile(root, 'openspec/changes/add-x/specs/auth/spec.md', delta('The system SHALL let a user sign out.'))
     expect(await validateOpenSpecTree(root)).toEqual({ok: true, lines: []})
@@ -134,7 +120,7 @@ describe('checkStagedOpenSpec', () => {
   it('leaves no scratch folder behind', async () => {
     const top = tempDir()
     git(top, 'init', '-q')
-    writeFile(top, 'openspec/specs/auth/spec.md', VALID_SPEC)
+    writeFile(top, 'openspec/specs/auth/spec.md', SIGN_IN_SPEC)
     git(top, 'add', '-A')
     const scratch = () => fs.readdirSync(fs.realpathSync(process.env['TMPDIR'] ?? '/tmp')).filter((n) => n.startsWith('psp-openspec-staged-'))
     const before = scratch()

@@ -9,6 +9,7 @@ import path from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 import * as theirs from '../../../node_modules/@fission-ai/openspec/dist/core/specs-apply.js'
 import {buildUpdatedSpec, findSpecUpdates} from '../../../packages/core/src/openspec/apply.js'
+import {MAIN_AUTH} from './archive-fixtures.js'
 
 const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'psp-apply-')))
 afterAll(() => fs.rmSync(tmp, {recursive: true, force: true}))
@@ -51,77 +52,57 @@ async function same(main: string | undefined, delta: string, id = 'auth'): Promi
   return ours
 }
 
-const MAIN = `# auth Specification
-
-## Purpose
-Authentication for the product, long enough to pass the purpose length check.
-
-## Requirements
-### Requirement: Login
-The system SHALL let a user log in.
-
-#### Scenario: Valid credentials
-- **WHEN** a user submits valid credentials
-- **THEN** a session starts
-
-### Requirement: Logout
-The system SHALL let a user log out.
-
-#### Scenario: Logout
-- **WHEN** a user logs out
-- **THEN** the session ends
-`
 
 const req = (name: string, scenario = 'Works', extra = '') =>
   `### Requirement: ${name}\nThe system SHALL do ${name}.${extra}\n\n#### Scenario: ${scenario}\n- **WHEN** it happens\n- **THEN** it works\n`
 
 describe('buildUpdatedSpec matches openspec', () => {
   it('ADDED to an existing spec', async () => {
-    const r = (await same(MAIN, `## ADDED Requirements\n${req('Reset password')}`)) as {ok: Array<{rebuilt: string}>}
+    const r = (await same(MAIN_AUTH, `## ADDED Requirements\n${req('Reset password')}`)) as {ok: Array<{rebuilt: string}>}
     expect(r.ok[0]?.rebuilt).toContain('### Requirement: Reset password')
   })
 
   it('MODIFIED, REMOVED and RENAMED together', async () => {
     await same(
-      MAIN,
+      MAIN_AUTH,
       `## RENAMED Requirements\n- FROM: \`### Requirement: Logout\`\n- TO: \`### Requirement: Sign out\`\n\n## MODIFIED Requirements\n${req('Sign out', 'Logout')}\n## REMOVED Requirements\n### Requirement: Login\n**Reason**: gone\n`,
     )
   })
 
   it('MODIFIED that drops a scenario is refused', async () => {
-    const r = await same(MAIN, `## MODIFIED Requirements\n${req('Login', 'Other')}`)
+    const r = await same(MAIN_AUTH, `## MODIFIED Requirements\n${req('Login', 'Other')}`)
     expect(r).toHaveProperty('error')
   })
 
   it('early-synced operations are no-ops', async () => {
-    await same(MAIN, `## REMOVED Requirements\n### Requirement: Gone\n\n## ADDED Requirements\n### Requirement: Login\nThe system SHALL let a user log in.\n\n#### Scenario: Valid credentials\n- **WHEN** a user submits valid credentials\n- **THEN** a session starts\n`)
-    await same(MAIN, `## RENAMED Requirements\n- FROM: \`### Requirement: Old\`\n- TO: \`### Requirement: Login\`\n`)
+    await same(MAIN_AUTH, `## REMOVED Requirements\n### Requirement: Gone\n\n## ADDED Requirements\n### Requirement: Login\nThe system SHALL let a user log in.\n\n#### Scenario: Valid credentials\n- **WHEN** a user submits valid credentials\n- **THEN** a session starts\n`)
+    await same(MAIN_AUTH, `## RENAMED Requirements\n- FROM: \`### Requirement: Old\`\n- TO: \`### Requirement: Login\`\n`)
   })
 
   it('near-miss headers are refused', async () => {
-    await same(MAIN, `## REMOVED Requirements\n### Requirement: login\n`)
-    await same(MAIN, `## ADDED Requirements\n${req('LOGIN')}`)
-    await same(MAIN, `## RENAMED Requirements\n- FROM: \`### Requirement: Logout\`\n- TO: \`### Requirement: login\`\n`)
-    await same(MAIN, `## RENAMED Requirements\n- FROM: \`### Requirement: logout\`\n- TO: \`### Requirement: Login\`\n`)
-    await same(MAIN, `## RENAMED Requirements\n- FROM: \`### Requirement: Nope\`\n- TO: \`### Requirement: Other\`\n`)
-    await same(MAIN, `## RENAMED Requirements\n- FROM: \`### Requirement: Logout\`\n- TO: \`### Requirement: Login\`\n`)
-    await same(MAIN, `## MODIFIED Requirements\n${req('Nope')}`)
-    await same(MAIN, `## ADDED Requirements\n${req('Login', 'Different')}`)
+    await same(MAIN_AUTH, `## REMOVED Requirements\n### Requirement: login\n`)
+    await same(MAIN_AUTH, `## ADDED Requirements\n${req('LOGIN')}`)
+    await same(MAIN_AUTH, `## RENAMED Requirements\n- FROM: \`### Requirement: Logout\`\n- TO: \`### Requirement: login\`\n`)
+    await same(MAIN_AUTH, `## RENAMED Requirements\n- FROM: \`### Requirement: logout\`\n- TO: \`### Requirement: Login\`\n`)
+    await same(MAIN_AUTH, `## RENAMED Requirements\n- FROM: \`### Requirement: Nope\`\n- TO: \`### Requirement: Other\`\n`)
+    await same(MAIN_AUTH, `## RENAMED Requirements\n- FROM: \`### Requirement: Logout\`\n- TO: \`### Requirement: Login\`\n`)
+    await same(MAIN_AUTH, `## MODIFIED Requirements\n${req('Nope')}`)
+    await same(MAIN_AUTH, `## ADDED Requirements\n${req('Login', 'Different')}`)
   })
 
   it('contradictory deltas are refused', async () => {
-    await same(MAIN, `## ADDED Requirements\n${req('A')}\n${req('A')}`)
-    await same(MAIN, `## MODIFIED Requirements\n${req('Login', 'Valid credentials')}\n${req('Login', 'Valid credentials')}`)
-    await same(MAIN, `## REMOVED Requirements\n### Requirement: A\n### Requirement: A\n`)
-    await same(MAIN, `## ADDED Requirements\n${req('Login')}\n## REMOVED Requirements\n### Requirement: Login\n`)
-    await same(MAIN, `## MODIFIED Requirements\n${req('Login', 'Valid credentials')}\n## REMOVED Requirements\n### Requirement: Login\n`)
-    await same(MAIN, `## MODIFIED Requirements\n${req('Login', 'Valid credentials')}\n## ADDED Requirements\n${req('Login')}`)
-    await same(MAIN, `## RENAMED Requirements\n- FROM: \`### Requirement: Login\`\n- TO: \`### Requirement: X\`\n\n## REMOVED Requirements\n### Requirement: login\n`)
-    await same(MAIN, `## RENAMED Requirements\n- FROM: \`### Requirement: Login\`\n- TO: \`### Requirement: X\`\n\n## MODIFIED Requirements\n${req('Login', 'Valid credentials')}`)
-    await same(MAIN, `## RENAMED Requirements\n- FROM: \`### Requirement: Login\`\n- TO: \`### Requirement: X\`\n\n## ADDED Requirements\n${req('X')}`)
-    await same(MAIN, `## RENAMED Requirements\n- FROM: \`### Requirement: Login\`\n- FROM: \`### Requirement: Logout\`\n- TO: \`### Requirement: X\`\n`)
-    await same(MAIN, `## RENAMED Requirements\n- FROM: \`### Requirement: A\`\n- TO: \`### Requirement: X\`\n- FROM: \`### Requirement: A\`\n- TO: \`### Requirement: Y\`\n`)
-    await same(MAIN, `## Notes\nnothing here\n`)
+    await same(MAIN_AUTH, `## ADDED Requirements\n${req('A')}\n${req('A')}`)
+    await same(MAIN_AUTH, `## MODIFIED Requirements\n${req('Login', 'Valid credentials')}\n${req('Login', 'Valid credentials')}`)
+    await same(MAIN_AUTH, `## REMOVED Requirements\n### Requirement: A\n### Requirement: A\n`)
+    await same(MAIN_AUTH, `## ADDED Requirements\n${req('Login')}\n## REMOVED Requirements\n### Requirement: Login\n`)
+    await same(MAIN_AUTH, `## MODIFIED Requirements\n${req('Login', 'Valid credentials')}\n## REMOVED Requirements\n### Requirement: Login\n`)
+    await same(MAIN_AUTH, `## MODIFIED Requirements\n${req('Login', 'Valid credentials')}\n## ADDED Requirements\n${req('Login')}`)
+    await same(MAIN_AUTH, `## RENAMED Requirements\n- FROM: \`### Requirement: Login\`\n- TO: \`### Requirement: X\`\n\n## REMOVED Requirements\n### Requirement: login\n`)
+    await same(MAIN_AUTH, `## RENAMED Requirements\n- FROM: \`### Requirement: Login\`\n- TO: \`### Requirement: X\`\n\n## MODIFIED Requirements\n${req('Login', 'Valid credentials')}`)
+    await same(MAIN_AUTH, `## RENAMED Requirements\n- FROM: \`### Requirement: Login\`\n- TO: \`### Requirement: X\`\n\n## ADDED Requirements\n${req('X')}`)
+    await same(MAIN_AUTH, `## RENAMED Requirements\n- FROM: \`### Requirement: Login\`\n- FROM: \`### Requirement: Logout\`\n- TO: \`### Requirement: X\`\n`)
+    await same(MAIN_AUTH, `## RENAMED Requirements\n- FROM: \`### Requirement: A\`\n- TO: \`### Requirement: X\`\n- FROM: \`### Requirement: A\`\n- TO: \`### Requirement: Y\`\n`)
+    await same(MAIN_AUTH, `## Notes\nnothing here\n`)
   })
 
   it('new capabilities: skeleton, carried Purpose, placeholder fallbacks', async () => {
@@ -138,57 +119,57 @@ describe('buildUpdatedSpec matches openspec', () => {
   })
 
   it('a delta Purpose on an existing spec is ignored with a warning', async () => {
-    await same(MAIN, `## Purpose\nSomething else entirely, a different purpose text.\n\n## ADDED Requirements\n${req('X')}`)
-    await same(MAIN, `## Purpose\nAuthentication for the product, long enough to pass the purpose length check.\n\n## ADDED Requirements\n${req('X')}`)
+    await same(MAIN_AUTH, `## Purpose\nSomething else entirely, a different purpose text.\n\n## ADDED Requirements\n${req('X')}`)
+    await same(MAIN_AUTH, `## Purpose\nAuthentication for the product, long enough to pass the purpose length check.\n\n## ADDED Requirements\n${req('X')}`)
   })
 
   it('CRLF and BOM in the main spec and in the delta', async () => {
     const crlf = (s: string) => s.replace(/\n/g, '\r\n')
-    await same(crlf(MAIN), `## ADDED Requirements\n${req('X')}`)
-    await same(MAIN, crlf(`## ADDED Requirements\n${req('X')}`))
-    await same(`\uFEFF${MAIN}`, `\uFEFF## ADDED Requirements\n${req('X')}`)
-    await same(`\uFEFF${crlf(MAIN)}`, `## REMOVED Requirements\n### Requirement: Login\n`)
+    await same(crlf(MAIN_AUTH), `## ADDED Requirements\n${req('X')}`)
+    await same(MAIN_AUTH, crlf(`## ADDED Requirements\n${req('X')}`))
+    await same(`\uFEFF${MAIN_AUTH}`, `\uFEFF## ADDED Requirements\n${req('X')}`)
+    await same(`\uFEFF${crlf(MAIN_AUTH)}`, `## REMOVED Requirements\n### Requirement: Login\n`)
     await same(`\uFEFF# auth\n\n## Purpose\nNo requirements section here at all, just a purpose text.\n`, `## ADDED Requirements\n${req('X')}`)
     await same(crlf(`# auth\n\n## Purpose\nNo requirements section here at all, just a purpose text.\n\n\n`), `## ADDED Requirements\n${req('X')}`)
   })
 
   it('code fences holding headings, and blank lines inside fences', async () => {
     const fenced = `### Requirement: Docs\nThe system SHALL document.\n\n\`\`\`md\n## REMOVED Requirements\n### Requirement: Login\n\n\n#### Scenario: fake\n\`\`\`\n\n#### Scenario: Real\n- **WHEN** x\n- **THEN** y\n`
-    await same(MAIN, `## ADDED Requirements\n${fenced}`)
-    await same(MAIN.replace('## Requirements\n', `## Requirements\n${fenced}\n\n\n`), `## REMOVED Requirements\n### Requirement: Logout\n`)
+    await same(MAIN_AUTH, `## ADDED Requirements\n${fenced}`)
+    await same(MAIN_AUTH.replace('## Requirements\n', `## Requirements\n${fenced}\n\n\n`), `## REMOVED Requirements\n### Requirement: Logout\n`)
   })
 
   it('blank-line normalisation, preamble and trailing sections', async () => {
-    const messy = MAIN.replace('## Requirements\n', '\n\n## Requirements\nSome preamble text.\n\n\n\n').replace(/\n$/, '\n\n\n## Notes\nkept\n\n\n')
+    const messy = MAIN_AUTH.replace('## Requirements\n', '\n\n## Requirements\nSome preamble text.\n\n\n\n').replace(/\n$/, '\n\n\n## Notes\nkept\n\n\n')
     await same(messy, `## ADDED Requirements\n${req('X')}`)
     await same(`# auth\n## Purpose\nP that is long enough to pass the checks in validate strict mode.\n## Requirements\n${req('A')}`, `## ADDED Requirements\n${req('B')}`)
   })
 
   it('unicode names and closing hashes', async () => {
-    await same(MAIN, `## ADDED Requirements\n${req('Ünïcödé 名前 ✓')}`)
-    await same(`${MAIN}\n${req('Déjà vu')}`, `## REMOVED Requirements\n### Requirement: Déjà vu ##\n`)
-    await same(MAIN, `## ADDED Requirements\n${req('C#')}`, 'ünï/cödé')
+    await same(MAIN_AUTH, `## ADDED Requirements\n${req('Ünïcödé 名前 ✓')}`)
+    await same(`${MAIN_AUTH}\n${req('Déjà vu')}`, `## REMOVED Requirements\n### Requirement: Déjà vu ##\n`)
+    await same(MAIN_AUTH, `## ADDED Requirements\n${req('C#')}`, 'ünï/cödé')
   })
 
   it('structurally broken main spec is refused', async () => {
-    await same(`${MAIN}\n## ADDED Requirements\n${req('Z')}`, `## ADDED Requirements\n${req('X')}`)
-    await same(MAIN.replace('## Purpose\n', `## Purpose\n${req('Early')}`), `## ADDED Requirements\n${req('X')}`)
-    await same(`${MAIN}\n${req('Login')}`, `## ADDED Requirements\n${req('X')}`)
+    await same(`${MAIN_AUTH}\n## ADDED Requirements\n${req('Z')}`, `## ADDED Requirements\n${req('X')}`)
+    await same(MAIN_AUTH.replace('## Purpose\n', `## Purpose\n${req('Early')}`), `## ADDED Requirements\n${req('X')}`)
+    await same(`${MAIN_AUTH}\n${req('Login')}`, `## ADDED Requirements\n${req('X')}`)
   })
 
   it('orphaned requirements and swallowed headings warn', async () => {
-    await same(MAIN, `${req('Above')}\n## Notes\n${req('Under notes')}\n## ADDED Requirements\n${req('X')}`)
-    const swallowing = MAIN.replace(/\n$/, '\n\n# Appendix\nNotes that ride along.\n')
+    await same(MAIN_AUTH, `${req('Above')}\n## Notes\n${req('Under notes')}\n## ADDED Requirements\n${req('X')}`)
+    const swallowing = MAIN_AUTH.replace(/\n$/, '\n\n# Appendix\nNotes that ride along.\n')
     await same(swallowing, `## REMOVED Requirements\n### Requirement: Logout\n`)
     await same(swallowing, `## MODIFIED Requirements\n${req('Logout', 'Logout')}`)
   })
 
   it('removing every requirement: the retirement audit', async () => {
     const both = `## REMOVED Requirements\n### Requirement: Login\n### Requirement: Logout\n`
-    await same(MAIN, both)
-    await same(MAIN.replace('## Requirements\n', '## Notes\nA note.\n\n## Requirements\n| a | b |\n'), both)
-    await same(MAIN.replace('- **THEN** the session ends\n', '- **THEN** the session ends\n  continued line\n\nA trailing note.\n- a bullet note\n'), both)
-    await same(MAIN.replace('## Purpose\n', '## Purpose\nSetext\n---\n<h2>x</h2>\n'), both)
-    await same(MAIN.replace('The system SHALL let a user log in.', 'The system SHALL let a user log in.\n- statement bullet\n100. ordered\n     ## indented heading'), both)
+    await same(MAIN_AUTH, both)
+    await same(MAIN_AUTH.replace('## Requirements\n', '## Notes\nA note.\n\n## Requirements\n| a | b |\n'), both)
+    await same(MAIN_AUTH.replace('- **THEN** the session ends\n', '- **THEN** the session ends\n  continued line\n\nA trailing note.\n- a bullet note\n'), both)
+    await same(MAIN_AUTH.replace('## Purpose\n', '## Purpose\nSetext\n---\n<h2>x</h2>\n'), both)
+    await same(MAIN_AUTH.replace('The system SHALL let a user log in.', 'The system SHALL let a user log in.\n- statement bullet\n100. ordered\n     ## indented heading'), both)
   })
 })
