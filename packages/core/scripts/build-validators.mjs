@@ -26,6 +26,9 @@ const write = (name, ajv, validate) => fs.writeFileSync(path.join(out, `${name}.
 const settingsAjv = addFormats(new Ajv(options))
 write('settings', settingsAjv, settingsAjv.compile(read('settings')))
 
+const templateAjv = addFormats(new Ajv(options))
+write('template', templateAjv, templateAjv.compile(read('template')))
+
 for (const name of ['project', 'task', 'milestone', 'note', 'decision']) {
   const ajv = addFormats(new Ajv({...options, strictRequired: false}))
   ajv.addSchema(read('document'))

@@ -289,6 +289,22 @@ export interface WriteResult {
   warnings?: string[]
 }
 
+/** One record of a batch (DocumentStore.planBatch), with an id from reserveId. */
+export interface BatchItem extends CreateOptions {
+  id: string
+  /** Where the record comes from (a template's file), named by errors about it. */
+  source?: string
+}
+
+/** A record planned by DocumentStore.planBatch: where it goes, its text, and the record it will be. */
+export interface PlannedRecord {
+  /** Workspace-relative path. */
+  path: string
+  text: string
+  parsed: ParsedDocument
+  source?: string
+}
+
 /** Edits as a user asks for them; list operations are applied to the value current at write time. */
 export interface EditOperations {
   set?: Record<string, unknown>
@@ -555,6 +571,78 @@ export class DocumentStore {
   }
 
   /**
+   * A fresh id for a new record of `type`, unused in the workspace and not in `reserved` (ids
+   * already handed out for a batch that is not written yet).
+   */
+  reserveId(type: string, reserved: ReadonlySet<string> = new Set()): string {
+    this.ws.schemas.get(type)
+    return newId(this.ws.prefixOf(type), (candidate) => reserved.has(candidate) || this.idTaken(candidate), this.ws.settings.ids.length)
+  }
+
+  /**
+   * Prepares several records to be created together (a project from a template), each with an
+   * id from reserveId, so that they may refer to each other. Every record is checked against the
+   * workspace plus the whole batch; nothing is written. A project in the batch gets its folder,
+   * and the batch's records that belong to it go inside, as create() would place them.
+   */
+  planBatch(items: BatchItem[]): PlannedRecord[] {
+    this.assertWritable()
+    const folders = new Map<string, string>()
+    const planned: PlannedRecord[] = []
+    const ordered = [...items.filter((i) => i.type === 'project'), ...items.filter((i) => i.type !== 'project')]
+    for (const item of ordered) {
+      this.ws.schemas.get(item.type)
+      const data: Record<string, unknown> = {id: item.id, type: item.type, title: item.title}
+      if (item.type === 'task' && item.fields?.['status'] === undefined) data['status'] = this.ws.settings.workflow.default
+      for (const [key, value] of Object.entries(item.fields ?? {})) {
+        if (key === 'id' || key === 'type' || key === 'title') continue
+        if (value !== undefined) data[key] = value
+      }
+      const rel = this.pathFor(item.type, item.id, item.title, data, folders)
+      if (item.type === 'project') folders.set(item.id, rel.slice(0, -'/project.md'.length))
+      const text = renderNewDocument(data, item.body ?? '')
+      planned.push({path: rel, text, parsed: parseDocumentText(text, rel), source: item.source})
+    }
+    const records = [...this.load().records, ...planned.map((p) => p.parsed.record)]
+    const seen = new Set<string>()
+    for (const plan of planned) {
+      if (seen.has(plan.path) || fs.existsSync(this.ws.resolve(plan.path))) {
+        throw new ConflictError(`${plan.path} already exists: psp never overwrites a file`, {path: plan.path})
+      }
+      seen.add(plan.path)
+      const problem = this.check(plan.parsed, records)[0]
+      if (problem !== undefined) {
+        const ErrorClass = problem.code === 'CYCLE' || problem.code === 'DUPLICATE_ID' ? ConflictError : InvalidDocumentError
+        throw new ErrorClass(problem.message, {path: plan.source, field: problem.field, data: {problem}})
+      }
+    }
+    return planned
+  }
+
+  /**
+   * Writes records prepared by planBatch, each created exclusively; if one cannot be written,
+   * the files this call created are removed again, so the batch lands whole or not at all.
+   */
+  writeBatch(planned: PlannedRecord[]): DocumentRecord[] {
+    this.assertWritable()
+    const created: string[] = []
+    try {
+      for (const plan of planned) {
+        createFileExclusive(this.ws.resolve(plan.path), plan.text, plan.path)
+        created.push(plan.path)
+      }
+    } catch (error) {
+      for (const rel of created.reverse()) {
+        fs.rmSync(this.ws.resolve(rel), {force: true})
+        this.removeEmptyDirs(path.dirname(this.ws.resolve(rel)))
+      }
+      throw error
+    }
+    for (const plan of planned) this.remember(plan.parsed.record)
+    return planned.map((plan) => plan.parsed.record)
+  }
+
+  /**
    * Changes fields of a record (`undefined` removes a field) under a file lock, re-reading the
    * file inside the lock so a concurrent edit is never overwritten. Only the changed fields'
    * lines are rewritten.
@@ -733,12 +821,14 @@ export class DocumentStore {
    * Where a new record's file goes. The name derives from the id (plus a slug of the title), so
    * two clones never pick the same path and a later title edit never renames anything.
    */
-  private pathFor(type: string, id: string, title: string, data: Record<string, unknown>): string {
+  private pathFor(type: string, id: string, title: string, data: Record<string, unknown>, pending?: Map<string, string>): string {
     const slug = slugify(title)
     const name = slug === '' ? id : `${id}-${slug}`
     if (type === 'project') return `${LAYOUT.projects}/${name}/project.md`
     const projectId = typeof data['project'] === 'string' ? data['project'] : undefined
     const folder = type === 'task' ? 'tasks' : type === 'milestone' ? 'milestones' : `${type}s`
+    const pendingFolder = projectId === undefined ? undefined : pending?.get(projectId)
+    if (pendingFolder !== undefined) return `${pendingFolder}/${folder}/${name}.md`
     if (projectId !== undefined) {
       const project = this.byExactId(projectId)
       if (project && project.type === 'project' && !project.archived && project.path.endsWith('/project.md')) {

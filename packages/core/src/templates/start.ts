@@ -1,0 +1,86 @@
+/**
+ * What `psp new` does end to end: find the workspace around the target folder (or plan a new
+ * one there), plan the project, and write it — or, with `dryRun`, only say what would be
+ * written. Outside any workspace the target folder becomes one (`psp init`), after the plan has
+ * been checked, so that a template that fails leaves nothing behind.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import {UnsafeInputError} from '../errors.js'
+import {initWorkspace, type InitOptions} from '../init.js'
+import {findWorkspaceRoot} from '../layout.js'
+import {defaultSettings} from '../settings.js'
+import {DocumentStore} from '../store.js'
+import {Workspace} from '../workspace.js'
+import type {Variables} from './expression.js'
+import {planProject, writePlannedFiles, type ProjectPlan, type WrittenFiles} from './new-project.js'
+import type {Template} from './template.js'
+
+export interface StartProjectOptions {
+  template: Template
+  variables: Variables
+  /** The folder that receives the template's files; default: the workspace's root, or a new folder named after the project. */
+  into?: string
+  cwd?: string
+  dryRun?: boolean
+  /** How to initialise a new workspace (psp's version, its merge driver program). */
+  init: Omit<InitOptions, 'name'>
+  /** Opens the workspace at a root (the command's layered settings); default Workspace.open. */
+  openWorkspace?: (root: string) => Workspace
+}
+
+/** What psp new did, or would do. */
+export interface StartProjectReport {
+  dryRun: boolean
+  workspace: string
+  /** True when the target was not in a workspace and became one. */
+  initialised: boolean
+  plan: ProjectPlan
+}
+
+/** Plans and (unless dryRun) writes a project from a template. */
+export async function startProject(options: StartProjectOptions): Promise<StartProjectReport> {
+  const cwd = options.cwd ?? process.cwd()
+  const into = options.into === undefined ? undefined : path.resolve(cwd, options.into)
+  if (into !== undefined && fs.existsSync(into) && !fs.statSync(into).isDirectory()) throw new UnsafeInputError(`--into ${options.into} is a file, not a folder`)
+  const open = options.openWorkspace ?? ((root: string) => Workspace.open(root))
+  const root = findWorkspaceRoot(into ?? cwd)
+  if (root !== undefined) {
+    const ws = open(root)
+    const store = new DocumentStore(ws)
+    const plan = planProject(store, options.template, options.variables, into ?? root)
+    if (!options.dryRun) {
+      const files = writePlannedFiles(plan.files)
+      try {
+        store.writeBatch(plan.records)
+      } catch (error) {
+        files.rollback()
+        throw error
+      }
+    }
+    return {dryRun: options.dryRun === true, workspace: root, initialised: false, plan}
+  }
+
+  // A new workspace: planned against an empty one with the default settings, which is what
+  // psp init will write.
+  const target = into ?? path.resolve(cwd, String(options.variables['slug'] || 'project'))
+  const existed = fs.existsSync(target)
+  const name = String(options.variables['name'])
+  const planned = new DocumentStore(Workspace.at(target, defaultSettings(name)))
+  const plan = planProject(planned, options.template, options.variables, target)
+  if (!options.dryRun) {
+    let files: WrittenFiles | undefined
+    try {
+      // Files first: a template's .gitignore is kept and psp init adds its lines to it.
+      files = writePlannedFiles(plan.files)
+      await initWorkspace(target, {...options.init, name})
+      new DocumentStore(open(target)).writeBatch(plan.records)
+    } catch (error) {
+      // A folder made for this project goes entirely; in a folder that was there, the files.
+      if (existed) files?.rollback()
+      else fs.rmSync(target, {recursive: true, force: true})
+      throw error
+    }
+  }
+  return {dryRun: options.dryRun === true, workspace: target, initialised: true, plan}
+}
