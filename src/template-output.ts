@@ -51,13 +51,14 @@ export function newProjectJson(report: StartProjectReport, commit?: string) {
 /** `psp template list`: one line per template, hidden ones and broken ones said so. */
 export function templateListLines(entries: TemplateEntry[]): string {
   if (entries.length === 0) return 'No templates.'
+  const sourceOf = (e: TemplateEntry) => (e.plugin === undefined ? e.source : `plugin ${e.plugin}`)
   const width = Math.max(...entries.map((e) => e.name.length))
+  const sourceWidth = Math.max(...entries.map((e) => sourceOf(e).length))
   return entries
     .map((e) => {
-      const source = e.plugin === undefined ? e.source : `plugin ${e.plugin}`
       const note = e.problem !== undefined ? `BROKEN: ${e.problem}` : (e.description ?? '')
       const hidden = e.overriddenBy === undefined ? '' : ` (hidden by the ${e.overriddenBy} template of the same name)`
-      return `${e.name.padEnd(width)}  ${source.padEnd(9)}  ${note}${hidden}`
+      return `${e.name.padEnd(width)}  ${sourceOf(e).padEnd(sourceWidth)}  ${note}${hidden}`
     })
     .join('\n')
 }
