@@ -20,6 +20,7 @@ export function newProjectLines(report: StartProjectReport, cwd: string): string
   const verb = report.dryRun ? 'Would create' : 'Created'
   const lines = [`${verb} project ${project?.id} "${project?.title}" from template ${plan.template.name} (${plan.template.source})`]
   if (report.initialised) lines.push(`  ${report.dryRun ? 'would initialise' : 'initialised'} a psp workspace in ${shown(report.workspace, cwd)}`)
+  for (const rel of report.initFiles ?? []) lines.push(`  ${shown(path.join(report.workspace, rel), cwd)}`)
   for (const record of plan.records) lines.push(`  ${shown(path.join(report.workspace, record.path), cwd)}`)
   for (const file of plan.files) lines.push(`  ${shown(file.absolute, cwd)}`)
   const counts = new Map<string, number>()
@@ -40,6 +41,7 @@ export function newProjectJson(report: StartProjectReport, commit?: string) {
     template: {...plan.template, ...(commit === undefined ? {} : {commit})},
     workspace: report.workspace,
     initialised: report.initialised,
+    ...(report.initFiles === undefined ? {} : {initFiles: report.initFiles}),
     variables: plan.variables,
     project: {id: project?.id, title: project?.title, path: plan.records[0]?.path},
     documents: plan.records.map((r) => ({key: r.key, id: r.parsed.record.id, type: r.parsed.record.type, title: r.parsed.record.title, path: r.path})),

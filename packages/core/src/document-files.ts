@@ -146,7 +146,8 @@ export function documentFileNames(ws: Workspace): Map<string, string> {
     for (const name of folder.dirs) visit(`${rel}/${name}`, absolute + path.sep + name)
   }
   visit(LAYOUT.data, ws.resolve(LAYOUT.data))
-  if (changed || cached === undefined || Object.keys(cached.folders).length !== out.size) {
+  // No data/ folder (a workspace psp new is only planning yet): nothing to remember, nothing to create.
+  if (out.size > 0 && (changed || cached === undefined || Object.keys(cached.folders).length !== out.size)) {
     try {
       writeFileAtomic(cacheFile, JSON.stringify({format: NAMES_FORMAT, listedAt, folders} satisfies NamesCache), {durable: false})
     } catch {

@@ -5,6 +5,7 @@
  * been checked, so that a template that fails leaves nothing behind.
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import {UnsafeInputError} from '../errors.js'
 import {initWorkspace, type InitOptions} from '../init.js'
@@ -35,6 +36,8 @@ export interface StartProjectReport {
   workspace: string
   /** True when the target was not in a workspace and became one. */
   initialised: boolean
+  /** With dryRun, the files psp init would create for a new workspace (workspace-relative). */
+  initFiles?: string[]
   plan: ProjectPlan
 }
 
@@ -68,19 +71,36 @@ export async function startProject(options: StartProjectOptions): Promise<StartP
   const name = String(options.variables['name'])
   const planned = new DocumentStore(Workspace.at(target, defaultSettings(name)))
   const plan = planProject(planned, options.template, options.variables, target)
-  if (!options.dryRun) {
-    let files: WrittenFiles | undefined
-    try {
-      // Files first: a template's .gitignore is kept and psp init adds its lines to it.
-      files = writePlannedFiles(plan.files)
-      await initWorkspace(target, {...options.init, name})
-      new DocumentStore(open(target)).writeBatch(plan.records)
-    } catch (error) {
-      // A folder made for this project goes entirely; in a folder that was there, the files.
-      if (existed) files?.rollback()
-      else fs.rmSync(target, {recursive: true, force: true})
-      throw error
-    }
+  if (options.dryRun) {
+    return {dryRun: true, workspace: target, initialised: true, initFiles: await initFilesOf(target, name, options.init), plan}
   }
-  return {dryRun: options.dryRun === true, workspace: target, initialised: true, plan}
+  let files: WrittenFiles | undefined
+  try {
+    // Files first: a template's .gitignore is kept and psp init adds its lines to it.
+    files = writePlannedFiles(plan.files)
+    await initWorkspace(target, {...options.init, name})
+    new DocumentStore(open(target)).writeBatch(plan.records)
+  } catch (error) {
+    // A folder made for this project goes entirely; in a folder that was there, the files.
+    if (existed) files?.rollback()
+    else fs.rmSync(target, {recursive: true, force: true})
+    throw error
+  }
+  return {dryRun: false, workspace: target, initialised: true, plan}
+}
+
+/**
+ * The files psp init would create in `target`, found by initialising a scratch folder the same
+ * way (exact for a new folder; in an existing one, init also keeps what is there).
+ */
+async function initFilesOf(target: string, name: string, init: Omit<InitOptions, 'name'>): Promise<string[]> {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'psp-init-'))
+  try {
+    const report = await initWorkspace(scratch, {pspVersion: init.pspVersion, name})
+    return report.created
+      .filter((rel) => rel !== '.git/' && !fs.existsSync(path.join(target, ...rel.split('/'))))
+      .sort()
+  } finally {
+    fs.rmSync(scratch, {recursive: true, force: true})
+  }
 }
