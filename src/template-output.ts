@@ -69,13 +69,20 @@ export function templateListLines(entries: TemplateEntry[]): string {
 export function templateShowLines(template: Template): string {
   const {manifest} = template
   const lines = [`${manifest.name} (${template.source}): ${manifest.description}`, '', 'Variables:']
-  lines.push('  name      string   the project\'s name (the command\'s second argument)')
+  const rows: [string, string, string][] = [
+    ['name', 'string', 'the project\'s name (the command\'s second argument)'],
+    ['slug', 'string', 'the name as a slug (built in)'],
+    ['today', 'date', 'today\'s date (built in)'],
+  ]
   for (const [name, def] of Object.entries(manifest.variables)) {
     const type = def.type === 'choice' ? `one of ${(def.choices ?? []).join('|')}` : def.type
     const bounds = [def.min === undefined ? '' : `≥ ${def.min}`, def.max === undefined ? '' : `≤ ${def.max}`, def.pattern === undefined ? '' : `matches ${def.pattern}`].filter(Boolean).join(', ')
     const dflt = def.default === undefined ? 'required' : `default ${JSON.stringify(def.default)}`
-    lines.push(`  ${name.padEnd(8)}  ${type.padEnd(7)}  ${[def.description, bounds, dflt].filter(Boolean).join('; ')}`)
+    rows.push([name, type, [def.description, bounds, dflt].filter(Boolean).join('; ')])
   }
+  const nameWidth = Math.max(...rows.map((r) => r[0].length))
+  const typeWidth = Math.max(...rows.map((r) => r[1].length))
+  for (const [name, type, text] of rows) lines.push(`  ${name.padEnd(nameWidth)}  ${type.padEnd(typeWidth)}  ${text}`)
   lines.push('', 'Plan:')
   for (const doc of template.documents) {
     const deps = referenceKeys(doc, 'depends_on')

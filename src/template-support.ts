@@ -59,6 +59,12 @@ export async function openTemplate(spec: string, config: Config): Promise<Opened
   return {template: findTemplate(spec, templateRoots(config)), dispose: () => {}}
 }
 
+/** True for the error @inquirer/prompts throws when the user interrupts a prompt (Ctrl-C). */
+export function isPromptCancel(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name
+  return name === 'ExitPromptError' || name === 'AbortPromptError'
+}
+
 /** True when psp may ask questions: a person at a terminal (stdin), never in a pipe or CI. */
 export function canAsk(): boolean {
   return process.stdin.isTTY === true

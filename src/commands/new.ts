@@ -4,7 +4,7 @@ import {splitAssignment} from '@psp/core'
 import {resolveVariables, startProject} from '@psp/core/templates'
 import {PspCommand} from '@psp/command'
 import {thisProgram} from '../hooks-support.js'
-import {askVariable, canAsk, openTemplate} from '../template-support.js'
+import {askVariable, canAsk, isPromptCancel, openTemplate} from '../template-support.js'
 import {newProjectLines, newProjectJson} from '../template-output.js'
 
 export default class New extends PspCommand<typeof New> {
@@ -38,7 +38,14 @@ export default class New extends PspCommand<typeof New> {
     const opened = await openTemplate(this.args.template, this.config)
     try {
       const ask = canAsk() && !this.flags.yes ? askVariable : undefined
-      const variables = await resolveVariables(opened.template.manifest, {name: this.args.name, given, ask})
+      let variables
+      try {
+        variables = await resolveVariables(opened.template.manifest, {name: this.args.name, given, ask})
+      } catch (error) {
+        if (!isPromptCancel(error)) throw error
+        this.note('Cancelled; nothing written.')
+        return this.exit(130)
+      }
       const report = await startProject({
         template: opened.template,
         variables,

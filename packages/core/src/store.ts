@@ -607,7 +607,7 @@ export class DocumentStore {
     const seen = new Set<string>()
     for (const plan of planned) {
       if (seen.has(plan.path) || fs.existsSync(this.ws.resolve(plan.path))) {
-        throw new ConflictError(`${plan.path} already exists: psp never overwrites a file`, {path: plan.path})
+        throw new ConflictError(`${plan.path} already exists: psp never overwrites a file`, {data: {path: plan.path}})
       }
       seen.add(plan.path)
       const problem = this.check(plan.parsed, records)[0]

@@ -1,8 +1,8 @@
 import os from 'node:os'
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import {defaultSettings, DocumentStore, EXIT_PROBLEMS_FOUND, findWorkspaceRoot, InvalidDocumentError, UnsafeInputError, UsageError, Workspace} from '@psp/core'
-import {checkTemplate, listTemplates, readTemplate, todayString, type TemplateCheck} from '@psp/core/templates'
+import {defaultSettings, DocumentStore, EXIT_PROBLEMS_FOUND, findWorkspaceRoot, InvalidDocumentError, splitAssignment, UnsafeInputError, UsageError, Workspace} from '@psp/core'
+import {checkTemplate, isFolderSpec, isGitSpec, listTemplates, readTemplate, todayString, type TemplateCheck} from '@psp/core/templates'
 import {PspCommand} from '@psp/command'
 import {openTemplate, templateRoots, type OpenedTemplate} from '../../template-support.js'
 import {templateCheckLines} from '../../template-output.js'
@@ -17,10 +17,16 @@ export default class TemplateValidate extends PspCommand<typeof TemplateValidate
   }
   static override flags = {
     all: Flags.boolean({description: 'Check every template psp template list shows.'}),
+    var: Flags.string({description: 'A variable\'s value for the trial run, key=value (repeatable; default: the defaults, and a sample for required ones).', multiple: true, helpValue: '<key=value>'}),
   }
 
   public async run() {
     const specs = this.positionals
+    const given: Record<string, string> = {}
+    for (const assignment of this.flags.var ?? []) {
+      const [key, value] = splitAssignment(assignment, '--var')
+      given[key] = value
+    }
     if (specs.length === 0 && !this.flags.all) throw new UsageError('name a template to check, or use --all')
     if (specs.length > 0 && this.flags.all) throw new UsageError('name templates or use --all, not both')
     // Inside a workspace the trial run uses its schemas and settings; elsewhere psp's defaults.
@@ -31,7 +37,7 @@ export default class TemplateValidate extends PspCommand<typeof TemplateValidate
       ? listTemplates(templateRoots(this.config))
           .filter((t) => t.overriddenBy === undefined)
           .map((t) => ({name: t.name, source: t.source, open: async () => ({template: readTemplate(t.root, t.source), dispose: () => {}})}))
-      : specs.map((spec) => ({name: spec, source: 'argument', open: () => openTemplate(spec, this.config)}))
+      : specs.map((spec) => ({name: spec, source: isGitSpec(spec) ? 'url' : isFolderSpec(spec) ? 'folder' : 'named', open: () => openTemplate(spec, this.config)}))
     for (const {name, source, open} of openers) {
       let opened: OpenedTemplate
       try {
@@ -39,13 +45,20 @@ export default class TemplateValidate extends PspCommand<typeof TemplateValidate
       } catch (error) {
         // A template that cannot even be read is a failed check, not the end of the run.
         if (!(error instanceof InvalidDocumentError || error instanceof UnsafeInputError)) throw error
-        const where = error.location.path ?? name
-        const file = where.includes('/') ? where.slice(where.indexOf('/') + 1) : 'template.yaml'
-        checks.push({name, source, valid: false, problems: [{file, ...(error.location.field === undefined ? {} : {field: error.location.field}), message: error.message}]})
+        // Located errors name the template's folder first: `my-template/plan/x.md`.
+        const where = error.location.path
+        const slash = where?.indexOf('/') ?? -1
+        const {line, field} = error.location
+        checks.push({
+          name: where === undefined || slash === -1 ? name : where.slice(0, slash),
+          source,
+          valid: false,
+          problems: [{file: where === undefined || slash === -1 ? 'template.yaml' : where.slice(slash + 1), ...(line === undefined ? {} : {line}), ...(field === undefined ? {} : {field}), message: error.message}],
+        })
         continue
       }
       try {
-        checks.push(await checkTemplate(opened.template, store, todayString()))
+        checks.push(await checkTemplate(opened.template, store, todayString(), given))
       } finally {
         opened.dispose()
       }

@@ -21,6 +21,7 @@ import {resolveVariables} from './variables.js'
 export interface TemplateProblem {
   /** Template-relative file, e.g. `plan/tasks/design.md`. */
   file: string
+  line?: number
   field?: string
   message: string
 }
@@ -35,8 +36,11 @@ export interface TemplateCheck {
   planned?: {documents: Record<string, number>; files: number}
 }
 
-/** A value for a required variable in the trial run. */
-function sampleValue(def: VariableDefinition, today: string): string {
+/** Strings tried as a required string's sample value, the first its pattern accepts. */
+const SAMPLE_STRINGS = ['sample', 'sample-1', 'Sample', 'SAMPLE', 'sample_1', 's', 'S', '1', 'sample@example.com', 'https://example.com/sample']
+
+/** A value for a required variable in the trial run (undefined: none found; the caller says so). */
+function sampleValue(def: VariableDefinition, today: string): string | undefined {
   switch (def.type) {
     case 'integer':
     case 'number':
@@ -47,8 +51,11 @@ function sampleValue(def: VariableDefinition, today: string): string {
       return today
     case 'choice':
       return def.choices?.[0] ?? ''
-    default:
-      return 'sample'
+    default: {
+      if (def.pattern === undefined) return 'sample'
+      const pattern = new RegExp(`^(?:${def.pattern})$`, 'u')
+      return SAMPLE_STRINGS.find((s) => pattern.test(s))
+    }
   }
 }
 
@@ -56,7 +63,7 @@ function sampleValue(def: VariableDefinition, today: string): string {
  * Checks a template read by readTemplate against the store's workspace (its schemas, statuses
  * and priorities). Problems are collected, not thrown.
  */
-export async function checkTemplate(template: Template, store: DocumentStore, today: string): Promise<TemplateCheck> {
+export async function checkTemplate(template: Template, store: DocumentStore, today: string, values: Record<string, string> = {}): Promise<TemplateCheck> {
   const problems: TemplateProblem[] = []
   const kinds = variableKinds(template.manifest)
   const check = (file: string, field: string | undefined, expressions: () => Expression[]) => {
@@ -78,11 +85,18 @@ export async function checkTemplate(template: Template, store: DocumentStore, to
   }
   let planned: TemplateCheck['planned']
   if (problems.length === 0) {
-    const given = Object.fromEntries(
-      Object.entries(template.manifest.variables)
-        .filter(([, def]) => def.default === undefined)
-        .map(([name, def]) => [name, sampleValue(def, today)]),
-    )
+    const given: Record<string, string> = {}
+    for (const [name, def] of Object.entries(template.manifest.variables)) {
+      if (Object.hasOwn(values, name) || def.default !== undefined) continue
+      const sample = sampleValue(def, today)
+      if (sample === undefined) {
+        problems.push({file: 'template.yaml', field: `variables.${name}`, message: `no sample value matches its pattern for the trial run: give one with --var ${name}=…`})
+      } else {
+        given[name] = sample
+      }
+    }
+    Object.assign(given, values)
+    if (problems.length > 0) return {name: template.name, source: template.source, valid: false, problems}
     const target = path.join(os.tmpdir(), `psp-template-check-${process.pid}-${Date.now()}`)
     try {
       const variables: Variables = await resolveVariables(template.manifest, {name: 'Sample project', given, today})
@@ -92,9 +106,9 @@ export async function checkTemplate(template: Template, store: DocumentStore, to
       planned = {documents, files: plan.files.length}
     } catch (error) {
       if (!(error instanceof PspError)) throw error
-      const {path: where, ...rest} = error.location
+      const {path: where, line, field} = error.location
       const file = where?.startsWith(`${template.name}/`) ? where.slice(template.name.length + 1) : (where ?? 'template.yaml')
-      problems.push({file, ...(rest.field === undefined ? {} : {field: rest.field}), message: error.message})
+      problems.push({file, ...(line === undefined ? {} : {line}), ...(field === undefined ? {} : {field}), message: error.message})
     }
   }
   return {name: template.name, source: template.source, valid: problems.length === 0, problems, ...(planned === undefined ? {} : {planned})}
@@ -102,5 +116,5 @@ export async function checkTemplate(template: Template, store: DocumentStore, to
 
 /** A problem as one line: `template/file: field: message`. */
 export function formatTemplateProblem(name: string, problem: TemplateProblem): string {
-  return formatLocated({path: `${name}/${problem.file}`, field: problem.field}, problem.message)
+  return formatLocated({path: `${name}/${problem.file}`, line: problem.line, field: problem.field}, problem.message)
 }

@@ -73,7 +73,7 @@ export function createTemplateFromProject(store: DocumentStore, query: string, o
   const name = options.name ?? slugify(project.title)
   if (!NAME_PATTERN.test(name)) throw new UsageError(`"${name}" is not a template name: lower-case letters, digits and dashes (--name)`)
   const dir = store.ws.resolve(`${LAYOUT.templates}/${name}`)
-  if (fs.existsSync(dir)) throw new ConflictError(`${LAYOUT.templates}/${name} already exists: choose another --name`, {path: `${LAYOUT.templates}/${name}`})
+  if (fs.existsSync(dir)) throw new ConflictError(`${LAYOUT.templates}/${name} already exists: choose another --name`, {data: {path: `${LAYOUT.templates}/${name}`}})
 
   const members = store
     .list()
@@ -106,6 +106,9 @@ export function createTemplateFromProject(store: DocumentStore, query: string, o
     if (record !== project) data['key'] = key
     data['type'] = record.type
     data['title'] = record === project ? '{{ name }}' : escapeBraces(record.title)
+    // A new project starts active, its milestones open; tasks take the workflow's default status.
+    if (record.type === 'project') data['status'] = 'active'
+    if (record.type === 'milestone' && record.data['status'] !== undefined) data['status'] = 'open'
     for (const [field, value] of Object.entries(record.data)) {
       if (STATE_FIELDS.has(field)) continue
       if (Object.hasOwn(REFERENCE_FIELDS, field)) {

@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {IoError, NotFoundError, PspError, UsageError} from '../errors.js'
 import {remoteAuth} from '../sync/credentials.js'
-import {assertHttpRemote, redactUrl, redactUrls} from '../sync/remote-url.js'
+import {httpsEquivalent, isHttpUrl, redactUrl, redactUrls} from '../sync/remote-url.js'
 import {readTemplate, type Template} from './template.js'
 
 /** A template location in a git repository. */
@@ -46,7 +46,10 @@ export function parseGitSpec(spec: string): GitTemplateSpec {
       throw new UsageError(`"${subdir}" is not a folder inside the repository`)
     }
   }
-  assertHttpRemote('template', rest, 'the template URL')
+  if (!isHttpUrl(rest)) {
+    const https = httpsEquivalent(rest)
+    throw new UsageError(`template URL ${redactUrl(rest)}: psp fetches templates over HTTPS only (no ssh)${https === undefined ? '' : `; use ${https}`}`)
+  }
   return {url: rest, subdir, ...(ref === undefined ? {} : {ref})}
 }
 

@@ -127,16 +127,16 @@ function checkVariables(manifest: TemplateManifest, text: string, shown: string)
 export function coerceVariable(name: string, def: VariableDefinition, given: unknown, today: string): VariableValue {
   const text = typeof given === 'string' ? given.trim() : given
   const fail = (what: string): never => {
-    throw new UsageError(`variable ${name}: ${JSON.stringify(given)} is not ${what}`)
+    throw new UsageError(`variable ${name}: ${JSON.stringify(given)} ${what}`)
   }
   switch (def.type) {
     case 'integer':
     case 'number': {
       const n = typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : Number.NaN
-      if (!Number.isFinite(n)) fail(def.type === 'integer' ? 'a whole number' : 'a number')
-      if (def.type === 'integer' && !Number.isInteger(n)) fail('a whole number')
-      if (def.min !== undefined && n < def.min) fail(`at least ${def.min}`)
-      if (def.max !== undefined && n > def.max) fail(`at most ${def.max}`)
+      if (!Number.isFinite(n)) fail(def.type === 'integer' ? 'is not a whole number' : 'is not a number')
+      if (def.type === 'integer' && !Number.isInteger(n)) fail('is not a whole number')
+      if (def.min !== undefined && n < def.min) fail(`is less than ${def.min}`)
+      if (def.max !== undefined && n > def.max) fail(`is more than ${def.max}`)
       return n
     }
     case 'boolean': {
@@ -144,22 +144,22 @@ export function coerceVariable(name: string, def: VariableDefinition, given: unk
       const word = String(text).toLowerCase()
       if (['true', 'yes', 'y', '1', 'on'].includes(word)) return true
       if (['false', 'no', 'n', '0', 'off'].includes(word)) return false
-      return fail('true or false')
+      return fail('is not true or false')
     }
     case 'date': {
       const value = String(text)
       if (value === 'today') return today
-      if (parseDay(value, true) === undefined) fail('a date (YYYY-MM-DD or today)')
+      if (parseDay(value, true) === undefined) fail('is not a date (YYYY-MM-DD or today)')
       return value
     }
     case 'choice': {
       const value = String(text)
-      if (!(def.choices ?? []).includes(value)) fail(`one of ${(def.choices ?? []).join(', ')}`)
+      if (!(def.choices ?? []).includes(value)) fail(`is not one of ${(def.choices ?? []).join(', ')}`)
       return value
     }
     default: {
       const value = String(text)
-      if (def.pattern !== undefined && !new RegExp(`^(?:${def.pattern})$`, 'u').test(value)) fail(`matching ${def.pattern}`)
+      if (def.pattern !== undefined && !new RegExp(`^(?:${def.pattern})$`, 'u').test(value)) fail(`does not match ${def.pattern}`)
       return value
     }
   }

@@ -136,7 +136,7 @@ function planFiles(template: Template, variables: Variables, target: string, wor
     if (twin !== undefined || reserved.has(absolute)) throw new ConflictError(`${shown} and ${twin ?? 'a planning document'} would both be written to ${posix}`)
     seen.set(absolute, shown)
     if (fs.lstatSync(absolute, {throwIfNoEntry: false}) !== undefined) {
-      throw new ConflictError(`${toPosixRelative(process.cwd(), absolute)} already exists: psp new never overwrites a file`, {path: posix})
+      throw new ConflictError(`${toPosixRelative(process.cwd(), absolute)} already exists: psp new never overwrites a file`, {data: {path: posix}})
     }
     out.push({absolute, path: posix, from: file.path, data: renderFile(file, variables, shown), executable: file.executable})
   }

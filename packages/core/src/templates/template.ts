@@ -66,7 +66,7 @@ export function readTemplate(root: string, source: TemplateSource, label: string
   let manifestText: string
   try {
     const stat = fs.lstatSync(manifestPath)
-    if (stat.isSymbolicLink()) throw new UnsafeInputError(`${shownPath(label, MANIFEST_FILE)} is a symbolic link: a template holds only plain files and folders`)
+    if (stat.isSymbolicLink()) throw new UnsafeInputError('a symbolic link: a template holds only plain files and folders', {path: shownPath(label, MANIFEST_FILE)})
     if (stat.size > TEMPLATE_LIMITS.documentBytes) throw new InvalidDocumentError(`${MANIFEST_FILE} is larger than 1 MiB`, {path: shownPath(label, MANIFEST_FILE)})
     manifestText = decodeDocument(fs.readFileSync(manifestPath))
   } catch (error) {
@@ -120,13 +120,13 @@ function walk(root: string, label: string): Entry[] {
       const absolute = path.join(dir, name)
       const stat = fs.lstatSync(absolute)
       if (stat.isSymbolicLink()) {
-        throw new UnsafeInputError(`${shownPath(label, rel)} is a symbolic link: a template holds only plain files and folders`)
+        throw new UnsafeInputError('a symbolic link: a template holds only plain files and folders', {path: shownPath(label, rel)})
       }
       if (stat.isDirectory()) {
         visit(absolute, rel)
         continue
       }
-      if (!stat.isFile()) throw new UnsafeInputError(`${shownPath(label, rel)} is not a plain file`)
+      if (!stat.isFile()) throw new UnsafeInputError('not a plain file: a template holds only plain files and folders', {path: shownPath(label, rel)})
       total += stat.size
       out.push({rel, size: stat.size, mode: stat.mode})
       if (out.length > TEMPLATE_LIMITS.files) throw new InvalidDocumentError(`template holds more than ${TEMPLATE_LIMITS.files} files`, {path: label})
