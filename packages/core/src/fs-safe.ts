@@ -13,9 +13,15 @@ function tempPathFor(target: string): string {
 }
 
 function writeTemp(target: string, data: string | Uint8Array, durable = true): string {
-  fs.mkdirSync(path.dirname(target), {recursive: true})
   const temp = tempPathFor(target)
-  const fd = fs.openSync(temp, 'wx')
+  let fd: number
+  try {
+    fs.mkdirSync(path.dirname(target), {recursive: true})
+    fd = fs.openSync(temp, 'wx')
+  } catch (error) {
+    // A file where a folder should be (ENOTDIR, EEXIST), a read-only disk: one typed line.
+    throw new IoError(`cannot write ${target}: ${(error as Error).message}`, {cause: error})
+  }
   try {
     fs.writeFileSync(fd, data)
     if (durable) fs.fsyncSync(fd)
@@ -62,7 +68,7 @@ export function resolveInside(root: string, relative: string, shown = relative):
   if (relative.includes('\0')) throw new UnsafeInputError(`path "${shown}" contains a NUL byte`)
   const absolute = path.resolve(root, relative)
   const rel = path.relative(root, absolute)
-  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+  if (isOutside(rel)) {
     throw new UnsafeInputError(`path "${shown}" is outside the workspace`)
   }
   let real: string
@@ -73,10 +79,18 @@ export function resolveInside(root: string, relative: string, shown = relative):
   }
   const realRoot = fs.realpathSync(root)
   const realRel = path.relative(realRoot, real)
-  if (realRel.startsWith('..') || path.isAbsolute(realRel)) {
+  if (isOutside(realRel)) {
     throw new UnsafeInputError(`path "${shown}" leads outside the workspace through a symbolic link`)
   }
   return absolute
+}
+
+/**
+ * True when a path.relative() result leads out of its base: `..` or `../…`, or absolute (another
+ * drive). A name that merely starts with two dots (`..notes`) is inside.
+ */
+export function isOutside(rel: string): boolean {
+  return rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)
 }
 
 /** Converts an absolute path to a workspace-relative one with forward slashes on every platform. */

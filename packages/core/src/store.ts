@@ -575,7 +575,7 @@ export class DocumentStore {
    * already handed out for a batch that is not written yet).
    */
   reserveId(type: string, reserved: ReadonlySet<string> = new Set()): string {
-    this.ws.schemas.get(type)
+    // The type is checked where the record is planned (planBatch), which can say which file it is.
     return newId(this.ws.prefixOf(type), (candidate) => reserved.has(candidate) || this.idTaken(candidate), this.ws.settings.ids.length)
   }
 
@@ -591,7 +591,10 @@ export class DocumentStore {
     const planned: PlannedRecord[] = []
     const ordered = [...items.filter((i) => i.type === 'project'), ...items.filter((i) => i.type !== 'project')]
     for (const item of ordered) {
-      this.ws.schemas.get(item.type)
+      if (!this.ws.schemas.has(item.type)) {
+        const known = this.ws.schemas.list().map((t) => t.name).join(', ')
+        throw new InvalidDocumentError(`unknown type "${item.type}" (known: ${known})`, {path: item.source, field: 'type'})
+      }
       const data: Record<string, unknown> = {id: item.id, type: item.type, title: item.title}
       if (item.type === 'task' && item.fields?.['status'] === undefined) data['status'] = this.ws.settings.workflow.default
       for (const [key, value] of Object.entries(item.fields ?? {})) {

@@ -38,6 +38,8 @@ export interface CreateFromReport {
 
 /** Fields that say where a record stands, not what the plan is: left out of a template. */
 const STATE_FIELDS = new Set(['id', 'type', 'title', 'project', 'status', 'openspec_change', 'openspec_task', 'merge_conflicts'])
+/** Fields a template document reserves for itself: a record's own `key` (a tracker's, say) gives way. */
+const RESERVED_FIELDS = new Set(['key'])
 const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
 
@@ -110,7 +112,7 @@ export function createTemplateFromProject(store: DocumentStore, query: string, o
     if (record.type === 'project') data['status'] = 'active'
     if (record.type === 'milestone' && record.data['status'] !== undefined) data['status'] = 'open'
     for (const [field, value] of Object.entries(record.data)) {
-      if (STATE_FIELDS.has(field)) continue
+      if (STATE_FIELDS.has(field) || RESERVED_FIELDS.has(field)) continue
       if (Object.hasOwn(REFERENCE_FIELDS, field)) {
         const ids = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
         const kept = ids.filter((id) => keys.has(id))

@@ -67,9 +67,12 @@ function loadValidator(): ValidateFunction {
 /** Parses and validates a manifest's text; `shown` names the file in errors. */
 export function parseManifest(text: string, shown: string): TemplateManifest {
   const raw = parseYamlData(text, shown)
+  // `variables:` with every entry commented out is an empty list of variables, not an error.
+  if (raw !== null && typeof raw === 'object' && (raw as Record<string, unknown>)['variables'] === null) delete (raw as Record<string, unknown>)['variables']
   manifestValidator ??= loadValidator()
   if (!manifestValidator(raw)) {
-    const error = manifestValidator.errors?.[0]
+    // A bad variable name shows as an inner pattern error first; the propertyNames one says it better.
+    const error = manifestValidator.errors?.find((e) => e.keyword === 'propertyNames') ?? manifestValidator.errors?.[0]
     const extra = error?.params?.['additionalProperty'] ?? error?.params?.['propertyName']
     const parts = [...(error?.instancePath.split('/').slice(1) ?? []), ...(extra === undefined ? [] : [String(extra)])]
     const field = parts.join('.')

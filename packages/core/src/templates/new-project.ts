@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {ConflictError, InvalidDocumentError, IoError, PspError, UnsafeInputError} from '../errors.js'
-import {createFileExclusive, toPosixRelative} from '../fs-safe.js'
+import {createFileExclusive, isOutside, toPosixRelative} from '../fs-safe.js'
 import {decodeDocument} from '../markdown/frontmatter.js'
 import type {DocumentStore, PlannedRecord} from '../store.js'
 import {REFERENCE_FIELDS} from '../validate.js'
@@ -102,7 +102,7 @@ function badSegment(segment: string): string | undefined {
 function planFiles(template: Template, variables: Variables, target: string, workspaceRoot: string, reserved: Set<string>): PlannedFile[] {
   const root = path.resolve(target)
   const realRoot = realExisting(root)
-  const data = path.resolve(workspaceRoot, LAYOUT.data)
+  const data = realExisting(path.resolve(workspaceRoot, LAYOUT.data))
   const seen = new Map<string, string>()
   const out: PlannedFile[] = []
   for (const file of template.files) {
@@ -119,28 +119,36 @@ function planFiles(template: Template, variables: Variables, target: string, wor
       if (problem !== undefined) throw new UnsafeInputError(`${shown}: the name renders to "${segments.join('/')}", which has ${problem}; refused, nothing written`)
     }
     const absolute = path.resolve(root, ...segments)
-    const rel = path.relative(root, absolute)
-    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new UnsafeInputError(`${shown} would be written outside ${target}; refused, nothing written`)
+    if (isOutside(path.relative(root, absolute))) throw new UnsafeInputError(`${shown} would be written outside ${target}; refused, nothing written`)
     // A folder on the way may be a link leading elsewhere: where the file would really land counts.
     const real = realExisting(absolute)
-    const realRel = path.relative(realRoot, real)
-    if (realRel.startsWith('..') || path.isAbsolute(realRel)) {
+    if (isOutside(path.relative(realRoot, real))) {
       throw new UnsafeInputError(`${shown} would be written outside ${target} through a symbolic link; refused, nothing written`)
     }
-    const dataRel = path.relative(data, absolute)
-    if (!dataRel.startsWith('..') && !path.isAbsolute(dataRel)) {
+    // Where the file really lands counts: a link in the target may lead into data/.
+    if (!isOutside(path.relative(data, real))) {
       throw new UnsafeInputError(`${shown} would be written into the workspace's data/ folder, which holds psp's documents (put planning documents in plan/); refused, nothing written`)
     }
     const posix = segments.join('/')
     const twin = seen.get(absolute)
     if (twin !== undefined || reserved.has(absolute)) throw new ConflictError(`${shown} and ${twin ?? 'a planning document'} would both be written to ${posix}`)
     seen.set(absolute, shown)
-    if (fs.lstatSync(absolute, {throwIfNoEntry: false}) !== undefined) {
-      throw new ConflictError(`${toPosixRelative(process.cwd(), absolute)} already exists: psp new never overwrites a file`, {data: {path: posix}})
-    }
+    assertFree(absolute, posix)
     out.push({absolute, path: posix, from: file.path, data: renderFile(file, variables, shown), executable: file.executable})
   }
   return out
+}
+
+/** Refuses a target that exists (even as a dangling link) or whose folder is a file. */
+function assertFree(absolute: string, posix: string): void {
+  let taken: boolean
+  try {
+    taken = fs.lstatSync(absolute, {throwIfNoEntry: false}) !== undefined
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw new IoError(`cannot check ${posix}: ${(error as Error).message}`, {cause: error})
+    throw new ConflictError(`${toPosixRelative(process.cwd(), absolute)}: a folder on the way is a file, so psp new cannot write there`, {data: {path: posix}})
+  }
+  if (taken) throw new ConflictError(`${toPosixRelative(process.cwd(), absolute)} already exists: psp new never overwrites a file`, {data: {path: posix}})
 }
 
 /** A file's contents: text rendered, binary (or not UTF-8) copied as is. */

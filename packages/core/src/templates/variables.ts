@@ -50,12 +50,14 @@ export async function resolveVariables(manifest: TemplateManifest, options: Reso
   const missing: string[] = []
   for (const [key, def] of Object.entries(manifest.variables)) {
     let suggested: unknown
+    let dependsOnMissing = false
     try {
       suggested = defaultValue(def, values)
     } catch (error) {
-      // A default built on a variable that is missing itself.
+      // A default built on a variable that is missing itself: that one is what to ask for.
       if (!(error instanceof ExpressionError)) throw error
       suggested = undefined
+      dependsOnMissing = true
     }
     if (Object.hasOwn(given, key)) {
       values[key] = coerceVariable(key, def, given[key], today)
@@ -66,7 +68,7 @@ export async function resolveVariables(manifest: TemplateManifest, options: Reso
       values[key] = coerceVariable(key, def, answer, today)
     } else if (suggested !== undefined) {
       values[key] = coerceVariable(key, def, suggested, today)
-    } else {
+    } else if (!dependsOnMissing) {
       missing.push(key)
     }
   }
