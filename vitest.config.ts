@@ -1,3 +1,5 @@
+import os from 'node:os'
+import path from 'node:path'
 import {defineConfig} from 'vitest/config'
 
 // End-to-end tests spawn the built CLI, so they are slower than unit tests; forks keep each
@@ -9,6 +11,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    env: {NODE_ENV: 'production', NO_COLOR: '1'},
+    // No user settings file or user templates of the developer's (the folder does not exist).
+    env: {NODE_ENV: 'production', NO_COLOR: '1', XDG_CONFIG_HOME: path.join(os.tmpdir(), 'psp-tests-no-user-config')},
   },
 })

@@ -2,10 +2,9 @@
  * What the template commands share: where templates are looked for, turning a template argument
  * (a name, a folder, a git URL) into a template, and asking for variables on a terminal.
  */
-import os from 'node:os'
 import path from 'node:path'
 import type {Config} from '@oclif/core'
-import {findWorkspaceRoot, LAYOUT} from '@psp/core'
+import {findWorkspaceRoot, LAYOUT, userSettingsPath} from '@psp/core'
 import {
   coerceVariable,
   fetchTemplate,
@@ -18,11 +17,9 @@ import {
   type VariableDefinition,
 } from '@psp/core/templates'
 
-/** The user's own templates: `templates/` in psp's folder of the XDG config home. */
+/** The user's own templates: `templates/` beside the user's settings file (docs/configuration.md). */
 export function userTemplatesDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (process.platform === 'win32' && env['APPDATA']) return path.join(env['APPDATA'], 'psp', 'templates')
-  const base = env['XDG_CONFIG_HOME'] && path.isAbsolute(env['XDG_CONFIG_HOME']) ? env['XDG_CONFIG_HOME'] : path.join(os.homedir(), '.config')
-  return path.join(base, 'psp', 'templates')
+  return path.join(path.dirname(userSettingsPath(env)), 'templates')
 }
 
 /**

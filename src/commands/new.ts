@@ -52,6 +52,7 @@ export default class New extends PspCommand<typeof New> {
         into: this.flags.into,
         dryRun: this.flags['dry-run'],
         init: {pspVersion: this.config.version, mergeDriver: thisProgram(this.config.root)},
+        settings: this.settingsInputs(),
       })
       this.print(newProjectLines(report, path.resolve()))
       return newProjectJson(report, opened.commit)

@@ -93,7 +93,7 @@ describe('failing commands', () => {
     try {
       const cases: [string, RegExp][] = [
         ['schemaVersion: 1\nworkflow: [\n', /^Error: config\/settings\.yaml:3:1: invalid YAML/],
-        ['schemaVersion: 1\nworkflow:\n  statuses: [a, b]\n  default: c\n', /^Error: config\/settings\.yaml:2:1: workflow.*"c" is not one of workflow\.statuses/],
+        ['schemaVersion: 1\nworkflow:\n  statuses: [a, b]\n  default: c\n', /^Error: config\/settings\.yaml:4:3: workflow\.default: "c" is not one of workflow\.statuses/],
         ['schemaVersion: 1\ncolour: blue\n', /^Error: config\/settings\.yaml:2:1: colour: /],
       ]
       for (const [text, message] of cases) {

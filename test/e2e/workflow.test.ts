@@ -104,7 +104,7 @@ describe('WIP limits', () => {
   it('a limit on a status outside the workflow is a settings error with its line', () => {
     const ws = workspace()
     setWorkflow(ws, ['wip: {doing: 2}'])
-    expectError(psp(['task', 'list'], {cwd: ws}), 6, /^Error: config\/settings\.yaml:\d+:1: workflow\.wip\.doing: "doing" is not one of workflow\.statuses/)
+    expectError(psp(['task', 'list'], {cwd: ws}), 6, /^Error: config\/settings\.yaml:\d+:\d+: workflow\.wip\.doing: "doing" is not one of workflow\.statuses/)
   })
 })
 

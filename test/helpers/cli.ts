@@ -26,12 +26,14 @@ export interface RunOptions {
 
 /** Environment for spawned CLIs: production mode (oclif reads dist/), no colour, no update checks. */
 export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  // Nothing of the developer's own psp set-up leaks in: no PSP_* variable, no user settings file
+  // or user templates (XDG_CONFIG_HOME points at a folder that does not exist).
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('PSP_')))
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     NODE_ENV: 'production',
     NO_COLOR: '1',
-    PSP_DEBUG: undefined,
-    PSP_LOG_LEVEL: undefined,
+    XDG_CONFIG_HOME: path.join(os.tmpdir(), 'psp-tests-no-user-config'),
     ...extra,
   }
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k]

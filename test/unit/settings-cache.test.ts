@@ -171,7 +171,7 @@ describe('loadSettings: the cache', () => {
     for (let i = 0; i < 2; i++) {
       const error = thrown(() => loadSettings(dir))
       expect(error).toBeInstanceOf(InvalidDocumentError)
-      expect(error.location).toMatchObject({path: SETTINGS_PATH, line: 2, field: 'workflow'})
+      expect(error.location).toMatchObject({path: SETTINGS_PATH, line: 4, field: 'workflow.default'})
       expect(cacheExists(dir)).toBe(false)
     }
   })

@@ -115,15 +115,12 @@ describe('loadSettings', () => {
     expect(error.location.line).toBeGreaterThanOrEqual(2)
   })
 
-  // Known gap (reported): nested problems point at the top-level key's line (2), not at the
-  // nested key's own line (4); locateKeys only knows top-level keys.
-  it.fails('points an unknown nested key at its own line', () => {
+  it('points an unknown nested key at its own line', () => {
     const dir = settingsDir('schemaVersion: 1\nworkflow:\n  statuses: [a, b]\n  statusez: [c]\n')
     expect(thrown(() => loadSettings(dir)).location).toMatchObject({line: 4, col: 3})
   })
 
-  // Same known gap: the line of `workflow:` (2) is reported instead of the line of `default:` (4).
-  it.fails('points a workflow.default that is not a status at its own line', () => {
+  it('points a workflow.default that is not a status at its own line', () => {
     const dir = settingsDir('schemaVersion: 1\nworkflow:\n  statuses: [a, b]\n  default: c\n')
     expect(thrown(() => loadSettings(dir)).location).toMatchObject({line: 4, col: 3, field: 'workflow.default'})
   })
@@ -132,12 +129,12 @@ describe('loadSettings', () => {
     const dir = settingsDir('schemaVersion: 1\nname: x\nids:\n  length: ten\n')
     const error = thrown(() => loadSettings(dir))
     expect(error).toBeInstanceOf(InvalidDocumentError)
-    expect(error.location).toMatchObject({path: SETTINGS_PATH, field: 'ids.length', line: 3})
+    expect(error.location).toMatchObject({path: SETTINGS_PATH, field: 'ids.length', line: 4, col: 3})
   })
 
   it('reports an unknown log level', () => {
     const dir = settingsDir('schemaVersion: 1\nlog:\n  level: loud\n')
-    expect(thrown(() => loadSettings(dir)).location).toMatchObject({field: 'log.level', line: 2})
+    expect(thrown(() => loadSettings(dir)).location).toMatchObject({field: 'log.level', line: 3, col: 3})
   })
 
   it('refuses a workflow.default that is not one of the statuses', () => {
@@ -145,8 +142,7 @@ describe('loadSettings', () => {
     const error = thrown(() => loadSettings(dir))
     expect(error).toBeInstanceOf(InvalidDocumentError)
     expect(error.message).toContain('"c" is not one of workflow.statuses (a, b)')
-    expect(error.location).toMatchObject({path: SETTINGS_PATH, line: 3, col: 1})
-    expect(error.location.field).toMatch(/^workflow/)
+    expect(error.location).toMatchObject({path: SETTINGS_PATH, line: 5, col: 3, field: 'workflow.default'})
   })
 
   it('refuses a done status that is not one of the statuses', () => {

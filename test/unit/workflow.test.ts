@@ -161,18 +161,18 @@ describe('workflow settings', () => {
     const error = thrown(() => loadSettings(settingsDir('schemaVersion: 1\nname: x\nworkflow:\n  wip: {doing: 3}\n')))
     expect(error).toBeInstanceOf(InvalidDocumentError)
     expect(error.message).toBe('"doing" is not one of workflow.statuses (todo, in-progress, review, done)')
-    expect(error.location).toMatchObject({path: SETTINGS_PATH, line: 3, col: 1, field: 'workflow.wip.doing'})
+    expect(error.location).toMatchObject({path: SETTINGS_PATH, line: 4, col: 9, field: 'workflow.wip.doing'})
   })
 
   it.each([['0'], ['-1'], ['2.5'], ['"3"']])('refuses the limit %s', (limit) => {
     const error = thrown(() => loadSettings(settingsDir(`schemaVersion: 1\nworkflow:\n  wip: {review: ${limit}}\n`)))
     expect(error).toBeInstanceOf(InvalidDocumentError)
-    expect(error.location).toMatchObject({path: SETTINGS_PATH, line: 2, field: 'workflow.wip.review'})
+    expect(error.location).toMatchObject({path: SETTINGS_PATH, line: 3, field: 'workflow.wip.review'})
   })
 
   it('refuses an unknown policy', () => {
     const error = thrown(() => loadSettings(settingsDir('schemaVersion: 1\nworkflow:\n  wip_policy: block\n')))
     expect(error).toBeInstanceOf(InvalidDocumentError)
-    expect(error.location).toMatchObject({line: 2, field: 'workflow.wip_policy'})
+    expect(error.location).toMatchObject({line: 3, field: 'workflow.wip_policy'})
   })
 })

@@ -1,9 +1,23 @@
 /**
  * The base of every psp command that works in a workspace: StandaloneCommand's `--json` and
- * global flags, plus the workspace. Errors are not handled here: bin/run.js renders them in one place.
+ * global flags, plus `-c key=value` and the workspace. Errors are not handled here: bin/run.js
+ * renders them in one place.
  */
 import {Flags, type Command} from '@oclif/core'
-import {defaultSettings, findWorkspaceRoot, openRevisionTree, SchemaRegistry, Workspace, type DocumentStore} from '@psp/core/records'
+import {
+  defaultSettings,
+  findWorkspaceRoot,
+  LOG_LEVELS,
+  openRevisionTree,
+  parseConfigFlag,
+  SchemaRegistry,
+  Workspace,
+  type ConfigContext,
+  type ConfigOverride,
+  type DocumentStore,
+  type SettingsInputs,
+} from '@psp/core/records'
+import {readEnvFile, readLogSettings} from '@psp/core/runtime'
 import {runContext} from './run-context.js'
 import {StandaloneCommand} from './standalone-command.js'
 
@@ -23,14 +37,69 @@ export abstract class PspCommand<T extends typeof Command> extends StandaloneCom
   // Restated, not only inherited: oclif collects a command's static settings by walking its
   // prototypes and stops at the first class with no static properties of its own.
   static override enableJsonFlag = true
-  static override baseFlags = StandaloneCommand.baseFlags
+  static override baseFlags = {
+    ...StandaloneCommand.baseFlags,
+    config: Flags.string({
+      char: 'c',
+      description: 'Set a setting for this run only: key=value, the value read as YAML (-c workflow.wip="{doing: 3}"); repeatable. Wins over PSP_* variables and the settings files.',
+      helpGroup: 'GLOBAL',
+      helpValue: '<key=value>',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
+  }
 
   private ws?: Workspace
+  private overrides?: ConfigOverride[]
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const overrides = this.configOverrides()
+    // The run log follows the flags too, even when the command fails before opening the workspace.
+    const log = overrides.filter((o) => o.key.startsWith('log.') && o.flag !== '--log-level')
+    if (log.length > 0) {
+      const root = findWorkspaceRoot(process.cwd())
+      if (root !== undefined) runContext.log = readLogSettings(root, {env: process.env, overrides: log})
+      const level = log.findLast((o) => o.key === 'log.level')?.value.trim()
+      if (this.flags['log-level'] === undefined && (LOG_LEVELS as readonly string[]).includes(level ?? '')) runContext.logLevel = level
+    }
+  }
+
+  /** The `-c key=value` overrides, then `--log-level` (the flag made for `log.level`). */
+  protected configOverrides(): ConfigOverride[] {
+    if (this.overrides === undefined) {
+      const given = (this.flags as {config?: string[]}).config ?? []
+      const overrides = given.map(parseConfigFlag)
+      const level = this.flags['log-level']
+      if (level !== undefined) overrides.push({key: 'log.level', value: level, flag: '--log-level'})
+      this.overrides = overrides
+    }
+    return this.overrides
+  }
+
+  /** What the settings are layered from, besides the files: the environment and the flags. */
+  protected settingsInputs(): SettingsInputs {
+    const names = runContext.envFileNames ?? []
+    if (names.length === 0) return {env: process.env, overrides: this.configOverrides()}
+    // The .env text is read again only to point an error at its line.
+    const text = () => {
+      const root = findWorkspaceRoot(process.cwd())
+      return root === undefined ? undefined : readEnvFile(root)?.text
+    }
+    return {env: process.env, overrides: this.configOverrides(), envFile: {path: '.env', names, text}}
+  }
+
+  /** What `psp config` works on: the workspace around the current directory (if any), the environment, the flags. */
+  protected configContext(): ConfigContext {
+    const root = findWorkspaceRoot(process.cwd())
+    if (root !== undefined) runContext.root = root
+    return {...(root === undefined ? {} : {root}), env: process.env, envFileNames: runContext.envFileNames ?? [], overrides: this.configOverrides()}
+  }
 
   /** The workspace around the current directory (WorkspaceNotFoundError when there is none). */
   protected workspace(): Workspace {
     if (this.ws === undefined) {
-      const current = Workspace.open(process.cwd())
+      const current = Workspace.open(process.cwd(), this.settingsInputs())
       // `--at` (on the commands that read): the workspace as it was, from git; read-only.
       const at = (this.flags as {at?: string}).at
       this.ws = at === undefined ? current : Workspace.atRevision(current.root, openRevisionTree(current.root, at))

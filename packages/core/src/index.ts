@@ -30,7 +30,7 @@ export {editFrontmatter, locateKeys, renderFrontmatter} from './markdown/frontma
 export type {FieldChanges} from './markdown/frontmatter-edit.js'
 export {BUILTIN_TYPES, loadBuiltinSchema, registerType, SchemaRegistry, workingTreeSchemaFiles} from './schemas.js'
 export type {JsonSchema, SchemaFiles, TypeInfo} from './schemas.js'
-export {defaultSettings, loadSettings, parseSettings, SETTINGS_PATH, withDefaults} from './settings.js'
+export {defaultSettings, layeredSettings, loadSettings, parseSettings, SETTINGS_PATH, withDefaults} from './settings.js'
 export type {SettingsInputs} from './settings.js'
 export * from './config/index.js'
 export {DEFAULT_LOG_SETTINGS, readLogSettings} from './log-settings.js'

@@ -5,6 +5,7 @@
 import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import {envSample} from './config/env-sample.js'
 import {createFileExclusive} from './fs-safe.js'
 import {discoverRepository} from './git/repository.js'
 import type {HookProgram} from './hooks/install.js'
@@ -81,22 +82,6 @@ git:
 `
 }
 
-const ENV_SAMPLE = `# Environment variables psp reads. Copy to .env at the workspace root (git-ignored) to set them
-# for this workspace only; real environment variables win over .env.
-
-# Log level for data/cache/logs/psp.log (trace, debug, info, warn, error, fatal, silent).
-# PSP_LOG_LEVEL=info
-
-# Show stack traces for unexpected errors.
-# PSP_DEBUG=1
-
-# Disable colours (any value).
-# NO_COLOR=1
-
-# Program opened by \`psp <type> edit <id>\` without --set.
-# EDITOR=vi
-`
-
 const GITIGNORE_LINES = ['data/cache/', '.env']
 const GITATTRIBUTES_LINES = ['data/**/*.md diff=markdown', MERGE_ATTRIBUTES_LINE, '.augment/run.log merge=union']
 
@@ -149,7 +134,7 @@ export async function initWorkspace(dir: string, options: InitOptions): Promise<
   }
 
   file(LAYOUT.settings, settingsTemplate(name))
-  file(LAYOUT.envSample, ENV_SAMPLE)
+  file(LAYOUT.envSample, envSample())
   for (const rel of [LAYOUT.projects, LAYOUT.templates]) folder(rel)
   // openspec/ as `openspec init` makes it, so the openspec CLI finds a complete root.
   for (const rel of initOpenSpec(root).created) if (!rel.endsWith('/')) created.push(rel)

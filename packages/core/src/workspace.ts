@@ -8,7 +8,8 @@ import {findWorkspaceRoot, LAYOUT} from './layout.js'
 import {InvalidDocumentError} from './errors.js'
 import type {RevisionTree} from './revision.js'
 import {SchemaRegistry, type SchemaFiles} from './schemas.js'
-import {loadSettings, parseSettings, SETTINGS_PATH, type Settings} from './settings.js'
+import {loadSettings, parseSettings, SETTINGS_PATH, type Settings, type SettingsInputs} from './settings.js'
+import {userSettingsPath} from './config/user-file.js'
 
 export {findWorkspaceRoot, LAYOUT}
 
@@ -23,8 +24,13 @@ export class Workspace {
     readonly revision?: RevisionTree,
   ) {}
 
-  /** Opens the workspace containing `from` (default: the current directory). */
-  static open(from: string = process.cwd()): Workspace {
+  /**
+   * Opens the workspace containing `from` (default: the current directory), its settings layered
+   * from the defaults, the user's settings file, config/settings.yaml, the environment (default:
+   * process.env) and `overrides` (docs/configuration.md#layers). `userFile: undefined` in
+   * `options` means the user file of that environment.
+   */
+  static open(from: string = process.cwd(), options: SettingsInputs = {}): Workspace {
     const root = findWorkspaceRoot(from)
     if (root === undefined) {
       throw new WorkspaceNotFoundError(
@@ -32,7 +38,9 @@ export class Workspace {
         {hint: 'run `psp init` to make this folder a workspace'},
       )
     }
-    return new Workspace(root, loadSettings(root))
+    const env = options.env ?? process.env
+    const userFile = 'userFile' in options ? options.userFile : userSettingsPath(env)
+    return new Workspace(root, loadSettings(root, {...options, env, userFile}))
   }
 
   /** Opens a workspace at exactly `root` with already-loaded settings (tests, init). */

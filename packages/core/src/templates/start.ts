@@ -8,9 +8,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {UnsafeInputError} from '../errors.js'
-import {initWorkspace, type InitOptions} from '../init.js'
+import {initWorkspace, settingsTemplate, type InitOptions} from '../init.js'
 import {findWorkspaceRoot} from '../layout.js'
-import {defaultSettings} from '../settings.js'
+import {layeredSettings, type SettingsInputs} from '../settings.js'
 import {DocumentStore} from '../store.js'
 import {Workspace} from '../workspace.js'
 import type {Variables} from './expression.js'
@@ -26,8 +26,8 @@ export interface StartProjectOptions {
   dryRun?: boolean
   /** How to initialise a new workspace (psp's version, its merge driver program). */
   init: Omit<InitOptions, 'name'>
-  /** Opens the workspace at a root (the command's layered settings); default Workspace.open. */
-  openWorkspace?: (root: string) => Workspace
+  /** The environment and `-c` flags the settings are layered with (default: process.env, no flags). */
+  settings?: SettingsInputs
 }
 
 /** What psp new did, or would do. */
@@ -46,7 +46,8 @@ export async function startProject(options: StartProjectOptions): Promise<StartP
   const cwd = options.cwd ?? process.cwd()
   const into = options.into === undefined ? undefined : path.resolve(cwd, options.into)
   if (into !== undefined && fs.existsSync(into) && !fs.statSync(into).isDirectory()) throw new UnsafeInputError(`--into ${options.into} is a file, not a folder`)
-  const open = options.openWorkspace ?? ((root: string) => Workspace.open(root))
+  const inputs: SettingsInputs = options.settings ?? {env: process.env}
+  const open = (root: string) => Workspace.open(root, inputs)
   const root = findWorkspaceRoot(into ?? cwd)
   if (root !== undefined) {
     const ws = open(root)
@@ -64,12 +65,12 @@ export async function startProject(options: StartProjectOptions): Promise<StartP
     return {dryRun: options.dryRun === true, workspace: root, initialised: false, plan}
   }
 
-  // A new workspace: planned against an empty one with the default settings, which is what
-  // psp init will write.
+  // A new workspace: planned against an empty one with the settings it will have, psp init's
+  // file under the user's settings, the environment and the flags.
   const target = into ?? path.resolve(cwd, String(options.variables['slug'] || 'project'))
   const existed = fs.existsSync(target)
   const name = String(options.variables['name'])
-  const planned = new DocumentStore(Workspace.at(target, defaultSettings(name)))
+  const planned = new DocumentStore(Workspace.at(target, layeredSettings(settingsTemplate(name), path.basename(target), inputs)))
   const plan = planProject(planned, options.template, options.variables, target)
   if (options.dryRun) {
     return {dryRun: true, workspace: target, initialised: true, initFiles: await initFilesOf(target, name, options.init), plan}
