@@ -1,12 +1,13 @@
 /** What `psp new` and `psp template …` print, and their `--json` shapes. */
 import path from 'node:path'
+import {isOutside} from '@psp/core'
 import type {StartProjectReport, TemplateCheck, TemplateEntry, Template} from '@psp/core/templates'
 import {formatTemplateProblem, referenceKeys} from '@psp/core/templates'
 
 /** A path as the user would type it from `cwd`: relative when below it. */
 function shown(file: string, cwd: string): string {
   const rel = path.relative(cwd, file)
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file
+  return rel !== '' && !isOutside(rel) ? rel.split(path.sep).join('/') : file
 }
 
 function plural(n: number, word: string): string {

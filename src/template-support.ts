@@ -4,7 +4,7 @@
  */
 import path from 'node:path'
 import type {Config} from '@oclif/core'
-import {findWorkspaceRoot, LAYOUT, userSettingsPath} from '@psp/core'
+import {findWorkspaceRoot, LAYOUT, splitAssignment, userSettingsPath} from '@psp/core'
 import {
   coerceVariable,
   fetchTemplate,
@@ -54,6 +54,16 @@ export async function openTemplate(spec: string, config: Config): Promise<Opened
     return {template: fetched.template, commit: fetched.commit, dispose: fetched.dispose}
   }
   return {template: findTemplate(spec, templateRoots(config)), dispose: () => {}}
+}
+
+/** `--var key=value` flags as a map (a later value for a key wins). */
+export function parseVarFlags(assignments: readonly string[] | undefined): Record<string, string> {
+  const given: Record<string, string> = {}
+  for (const assignment of assignments ?? []) {
+    const [key, value] = splitAssignment(assignment, '--var')
+    given[key] = value
+  }
+  return given
 }
 
 /** True for the error @inquirer/prompts throws when the user interrupts a prompt (Ctrl-C). */

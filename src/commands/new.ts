@@ -1,10 +1,9 @@
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import {splitAssignment} from '@psp/core'
 import {resolveVariables, startProject} from '@psp/core/templates'
 import {PspCommand} from '@psp/command'
 import {thisProgram} from '../hooks-support.js'
-import {askVariable, canAsk, isPromptCancel, openTemplate} from '../template-support.js'
+import {askVariable, canAsk, isPromptCancel, openTemplate, parseVarFlags} from '../template-support.js'
 import {newProjectLines, newProjectJson} from '../template-output.js'
 
 export default class New extends PspCommand<typeof New> {
@@ -30,11 +29,7 @@ export default class New extends PspCommand<typeof New> {
   }
 
   public async run() {
-    const given: Record<string, string> = {}
-    for (const assignment of this.flags.var ?? []) {
-      const [key, value] = splitAssignment(assignment, '--var')
-      given[key] = value
-    }
+    const given = parseVarFlags(this.flags.var)
     const opened = await openTemplate(this.args.template, this.config)
     try {
       const ask = canAsk() && !this.flags.yes ? askVariable : undefined

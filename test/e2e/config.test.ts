@@ -9,6 +9,7 @@ import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {changedPaths, cleanup, json, makeWorkspace, psp, snapshotFiles, tempDir, type RunResult} from '../helpers/cli.js'
 import {expectError, expectJsonError, ok, show} from './support.js'
+import {lineDiff} from '../helpers/line-diff.js'
 
 const made: string[] = []
 afterAll(() => made.forEach(cleanup))
@@ -23,28 +24,6 @@ function fresh(): {ws: string; xdg: string; userFile: string; run: (args: string
 }
 
 const settingsOf = (ws: string) => fs.readFileSync(path.join(ws, 'config', 'settings.yaml'), 'utf8')
-
-/** The lines removed from `before` and added in `after` (a longest-common-subsequence line diff). */
-function lineDiff(before: string, after: string): {removed: string[]; added: string[]} {
-  const a = before.split('\n')
-  const b = after.split('\n')
-  const lcs: number[][] = Array.from({length: a.length + 1}, () => new Array<number>(b.length + 1).fill(0))
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!)
-  }
-  const removed: string[] = []
-  const added: string[] = []
-  let i = 0
-  let j = 0
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      i++
-      j++
-    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) removed.push(a[i++]!)
-    else added.push(b[j++]!)
-  }
-  return {removed: [...removed, ...a.slice(i)], added: [...added, ...b.slice(j)]}
-}
 
 describe('psp config get and list', () => {
   let s: ReturnType<typeof fresh>

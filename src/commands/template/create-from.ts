@@ -22,6 +22,6 @@ export default class TemplateCreateFrom extends PspCommand<typeof TemplateCreate
     for (const {task, on} of report.droppedDependencies) lines.push(`  note: ${task} depends on ${on}, outside the project: left out`)
     lines.push(`Use it: psp new ${report.template.name} "<name>" --var start=YYYY-MM-DD`)
     this.print(lines.join('\n'))
-    return {name: report.template.name, path: report.files[0]?.replace(/\/[^/]*$/, ''), files: report.files, anchor: report.anchor ?? null, droppedDependencies: report.droppedDependencies}
+    return {name: report.template.name, path: `data/templates/${report.template.name}`, files: report.files, anchor: report.anchor ?? null, droppedDependencies: report.droppedDependencies}
   }
 }

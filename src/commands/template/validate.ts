@@ -1,10 +1,10 @@
 import os from 'node:os'
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import {defaultSettings, DocumentStore, EXIT_PROBLEMS_FOUND, findWorkspaceRoot, InvalidDocumentError, splitAssignment, UnsafeInputError, UsageError, Workspace} from '@psp/core'
+import {defaultSettings, DocumentStore, EXIT_PROBLEMS_FOUND, findWorkspaceRoot, InvalidDocumentError, UnsafeInputError, UsageError, Workspace} from '@psp/core'
 import {checkTemplate, isFolderSpec, isGitSpec, listTemplates, readTemplate, todayString, type TemplateCheck} from '@psp/core/templates'
 import {PspCommand} from '@psp/command'
-import {openTemplate, templateRoots, type OpenedTemplate} from '../../template-support.js'
+import {openTemplate, parseVarFlags, templateRoots, type OpenedTemplate} from '../../template-support.js'
 import {templateCheckLines} from '../../template-output.js'
 
 export default class TemplateValidate extends PspCommand<typeof TemplateValidate> {
@@ -22,11 +22,7 @@ export default class TemplateValidate extends PspCommand<typeof TemplateValidate
 
   public async run() {
     const specs = this.positionals
-    const given: Record<string, string> = {}
-    for (const assignment of this.flags.var ?? []) {
-      const [key, value] = splitAssignment(assignment, '--var')
-      given[key] = value
-    }
+    const given = parseVarFlags(this.flags.var)
     if (specs.length === 0 && !this.flags.all) throw new UsageError('name a template to check, or use --all')
     if (specs.length > 0 && this.flags.all) throw new UsageError('name templates or use --all, not both')
     // Inside a workspace the trial run uses its schemas and settings; elsewhere psp's defaults.

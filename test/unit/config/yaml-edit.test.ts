@@ -5,6 +5,7 @@
  */
 import {describe, expect, it} from 'vitest'
 import {InvalidDocumentError, parseYamlData, setYamlValue, settingsTemplate, unsetYamlValue} from '@psp/core'
+import {lineDiff} from '../../helpers/line-diff.js'
 
 const FILE = `# psp workspace settings
 schemaVersion: 1
@@ -28,33 +29,6 @@ limits: {max_document_bytes: 2048}
 log:
   level: 'info'
 `
-
-/** The lines of `after` that are not in `before` and the lines of `before` not in `after` (a line diff). */
-function lineDiff(before: string, after: string): {removed: string[]; added: string[]} {
-  const a = before.split('\n')
-  const b = after.split('\n')
-  // Longest common subsequence, enough for small files.
-  const lcs: number[][] = Array.from({length: a.length + 1}, () => new Array<number>(b.length + 1).fill(0))
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!)
-    }
-  }
-  const removed: string[] = []
-  const added: string[] = []
-  let i = 0
-  let j = 0
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      i++
-      j++
-    } else if (lcs[i + 1]![j]! >= lcs[i]![j + 1]!) removed.push(a[i++]!)
-    else added.push(b[j++]!)
-  }
-  removed.push(...a.slice(i))
-  added.push(...b.slice(j))
-  return {removed, added}
-}
 
 const data = (text: string) => parseYamlData(text) as Record<string, unknown>
 

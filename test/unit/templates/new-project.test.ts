@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {beforeEach, describe, expect, it} from 'vitest'
-import {ConflictError, DocumentStore, IoError, PspError, UnsafeInputError, validateWorkspace, Workspace, type DocumentRecord} from '@psp/core'
+import {ConflictError, DocumentStore, IoError, PspError, UnsafeInputError, UsageError, validateWorkspace, Workspace, type DocumentRecord} from '@psp/core'
 import {planProject, readTemplate, startProject, type ProjectPlan, type StartProjectOptions, type Template, type Variables} from '@psp/core/templates'
 import {rejected, snapshotFiles, TEST_VERSION, thrown, useTempDirs, useWorkspaces, withZeroIds} from '../_helpers.js'
 import {builtin, copyDir, FIXTURE_DIR, manifest, planDoc, PROJECT_ONLY, release, storeAt, variablesFor, writeTemplate} from './_templates.js'
@@ -317,7 +317,7 @@ describe('startProject: what leaves the disk as it was', () => {
     fs.writeFileSync(path.join(root, 'notes.txt'), 'x')
     const template = builtin('blank')
     const error = await rejected(start(template, await variablesFor(template, 'T'), {into: 'notes.txt'}))
-    expect(error).toBeInstanceOf(UnsafeInputError)
+    expect(error).toBeInstanceOf(UsageError)
     expect(error.message).toBe('--into notes.txt is a file, not a folder')
   })
 

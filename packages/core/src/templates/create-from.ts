@@ -49,6 +49,23 @@ function orderKey(record: DocumentRecord): string {
   return `${due}\0${record.path}`
 }
 
+/**
+ * A body made general: the project's name becomes `{{ name }}` (its slug `{{ slug }}`) and every date an offset from
+ * `start`, so the text of a project made from the template speaks of that project.
+ */
+function generalise(body: string, title: string, anchor: number | undefined): string {
+  let out = title.trim() === '' ? body : body.split(title).join('{{ name }}')
+  const slug = slugify(title)
+  if (slug.length >= 3) out = out.split(slug).join('{{ slug }}')
+  if (anchor !== undefined) {
+    out = out.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (date) => {
+      const day = parseDay(date, true)
+      return day === undefined ? date : offsetExpression(day - anchor)
+    })
+  }
+  return out
+}
+
 /** `{{` in text copied from a project is literal text in the template. */
 function escapeBraces(text: string): string {
   return text.replace(/\{\{/g, '\\{{')
@@ -125,7 +142,8 @@ export function createTemplateFromProject(store: DocumentStore, query: string, o
       data[field] = day !== undefined && anchor !== undefined ? offsetExpression(day - anchor) : escapeValue(value)
     }
     // Links to the project's own records follow them into the template; others stay as they are.
-    const body = escapeBraces(record.body).replace(/\[\[([^\]\s|]+)\]\]/g, (link, id: string) => {
+    // The project's name and the plan's dates in the text move with the new project too.
+    const body = generalise(escapeBraces(record.body), project.title, anchor).replace(/\[\[([^\]\s|]+)\]\]/g, (link, id: string) => {
       const target = keys.get(id)
       return target === undefined ? link : `[[${target}]]`
     })

@@ -67,7 +67,12 @@ export interface FetchedTemplate {
  */
 export async function fetchTemplate(spec: string, options: {env?: NodeJS.ProcessEnv; interactive?: boolean} = {}): Promise<FetchedTemplate> {
   const parsed = parseGitSpec(spec)
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psp-template-'))
+  let dir: string
+  try {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psp-template-'))
+  } catch (error) {
+    throw new IoError(`cannot make a temporary folder for the template: ${(error as Error).message}`, {cause: error})
+  }
   const dispose = () => fs.rmSync(dir, {recursive: true, force: true})
   try {
     const git = await import('isomorphic-git')

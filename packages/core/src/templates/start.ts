@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {UnsafeInputError} from '../errors.js'
+import {UsageError} from '../errors.js'
 import {initWorkspace, settingsTemplate, type InitOptions} from '../init.js'
 import {findWorkspaceRoot} from '../layout.js'
 import {layeredSettings, type SettingsInputs} from '../settings.js'
@@ -45,7 +45,7 @@ export interface StartProjectReport {
 export async function startProject(options: StartProjectOptions): Promise<StartProjectReport> {
   const cwd = options.cwd ?? process.cwd()
   const into = options.into === undefined ? undefined : path.resolve(cwd, options.into)
-  if (into !== undefined && fs.existsSync(into) && !fs.statSync(into).isDirectory()) throw new UnsafeInputError(`--into ${options.into} is a file, not a folder`)
+  if (into !== undefined && fs.existsSync(into) && !fs.statSync(into).isDirectory()) throw new UsageError(`--into ${options.into} is a file, not a folder`)
   const inputs: SettingsInputs = options.settings ?? {env: process.env}
   const open = (root: string) => Workspace.open(root, inputs)
   const root = findWorkspaceRoot(into ?? cwd)
