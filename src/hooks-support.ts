@@ -3,6 +3,7 @@
  * psp, by the absolute paths of the node binary and of its entry script.
  */
 import path from 'node:path'
+import {shownPath} from '@psp/command'
 import type {HookProgram, InstallReport, MergeDriverRegistration, MergeDriverRemoval, MergeDriverStatus, StatusReport, UninstallReport} from '@psp/core'
 
 /** This psp as hooks call it: node and bin/run.js of the installation that runs now. */
@@ -10,11 +11,7 @@ export function thisProgram(root: string): HookProgram {
   return {node: process.execPath, script: path.join(root, 'bin', 'run.js')}
 }
 
-/** A path as the user would type it from here: relative when below the current folder. */
-function shown(file: string): string {
-  const rel = path.relative(process.cwd(), file)
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file
-}
+const shown = (file: string) => shownPath(file)
 
 const pad = (name: string) => name.padEnd(14)
 

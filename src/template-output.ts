@@ -1,14 +1,10 @@
 /** What `psp new` and `psp template …` print, and their `--json` shapes. */
 import path from 'node:path'
-import {isOutside} from '@psp/core'
+import {renderRowTable, shownPath, visible} from '@psp/command'
 import type {StartProjectReport, TemplateCheck, TemplateEntry, Template} from '@psp/core/templates'
 import {formatTemplateProblem, referenceKeys} from '@psp/core/templates'
 
-/** A path as the user would type it from `cwd`: relative when below it. */
-function shown(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file)
-  return rel !== '' && !isOutside(rel) ? rel.split(path.sep).join('/') : file
-}
+const shown = shownPath
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`
@@ -19,7 +15,7 @@ export function newProjectLines(report: StartProjectReport, cwd: string): string
   const {plan} = report
   const project = plan.records[0]?.parsed.record
   const verb = report.dryRun ? 'Would create' : 'Created'
-  const lines = [`${verb} project ${project?.id} "${project?.title}" from template ${plan.template.name} (${plan.template.source})`]
+  const lines = [`${verb} project ${project?.id} "${visible(project?.title ?? '')}" from template ${plan.template.name} (${plan.template.source})`]
   if (report.initialised) lines.push(`  ${report.dryRun ? 'would initialise' : 'initialised'} a psp workspace in ${shown(report.workspace, cwd)}`)
   for (const rel of report.initFiles ?? []) lines.push(`  ${shown(path.join(report.workspace, rel), cwd)}`)
   for (const record of plan.records) lines.push(`  ${shown(path.join(report.workspace, record.path), cwd)}`)
@@ -51,25 +47,24 @@ export function newProjectJson(report: StartProjectReport, commit?: string) {
   }
 }
 
-/** `psp template list`: one line per template, hidden ones and broken ones said so. */
+/**
+ * `psp template list`: a table of name, source and description; hidden and broken templates say
+ * so. A template's text may come from anyone's repository: the table shows control characters
+ * escaped.
+ */
 export function templateListLines(entries: TemplateEntry[]): string {
   if (entries.length === 0) return 'No templates.'
-  const sourceOf = (e: TemplateEntry) => (e.plugin === undefined ? e.source : `plugin ${e.plugin}`)
-  const width = Math.max(...entries.map((e) => e.name.length))
-  const sourceWidth = Math.max(...entries.map((e) => sourceOf(e).length))
-  return entries
-    .map((e) => {
-      const note = e.problem !== undefined ? `BROKEN: ${e.problem}` : (e.description ?? '')
-      const hidden = e.overriddenBy === undefined ? '' : ` (hidden by the ${e.overriddenBy} template of the same name)`
-      return `${e.name.padEnd(width)}  ${sourceOf(e).padEnd(sourceWidth)}  ${note}${hidden}`
-    })
-    .join('\n')
+  const rows = entries.map((e) => {
+    const hidden = e.overriddenBy === undefined ? '' : ` (hidden by the ${e.overriddenBy} template of the same name)`
+    return {name: e.name, source: e.plugin === undefined ? e.source : `plugin ${e.plugin}`, description: `${e.problem === undefined ? (e.description ?? '') : `BROKEN: ${e.problem}`}${hidden}`}
+  })
+  return renderRowTable(rows, ['name', 'source', 'description'])
 }
 
 /** A template's variables, plan and files, as psp template show prints them. */
 export function templateShowLines(template: Template): string {
   const {manifest} = template
-  const lines = [`${manifest.name} (${template.source}): ${manifest.description}`, '', 'Variables:']
+  const lines = [`${manifest.name} (${template.source}): ${visible(manifest.description)}`, '', 'Variables:']
   const rows: [string, string, string][] = [
     ['name', 'string', 'the project\'s name (the command\'s second argument)'],
     ['slug', 'string', 'the name as a slug (built in)'],
@@ -79,7 +74,7 @@ export function templateShowLines(template: Template): string {
     const type = def.type === 'choice' ? `one of ${(def.choices ?? []).join('|')}` : def.type
     const bounds = [def.min === undefined ? '' : `≥ ${def.min}`, def.max === undefined ? '' : `≤ ${def.max}`, def.pattern === undefined ? '' : `matches ${def.pattern}`].filter(Boolean).join(', ')
     const dflt = def.default === undefined ? 'required' : `default ${JSON.stringify(def.default)}`
-    rows.push([name, type, [def.description, bounds, dflt].filter(Boolean).join('; ')])
+    rows.push([name, visible(type), visible([def.description, bounds, dflt].filter(Boolean).join('; '))])
   }
   const nameWidth = Math.max(...rows.map((r) => r[0].length))
   const typeWidth = Math.max(...rows.map((r) => r[1].length))
@@ -90,11 +85,11 @@ export function templateShowLines(template: Template): string {
     const milestone = referenceKeys(doc, 'milestone')[0]
     const due = typeof doc.fields['due'] === 'string' ? ` due ${doc.fields['due']}` : ''
     const extra = [milestone === undefined ? '' : `milestone ${milestone}`, deps.length === 0 ? '' : `after ${deps.join(', ')}`].filter(Boolean).join('; ')
-    lines.push(`  ${doc.type.padEnd(9)}  ${doc.key}: ${doc.title}${due}${extra === '' ? '' : ` (${extra})`}`)
+    lines.push(`  ${doc.type.padEnd(9)}  ${doc.key}: ${visible(`${doc.title}${due}${extra === '' ? '' : ` (${extra})`}`)}`)
   }
   if (template.files.length > 0) {
     lines.push('', 'Files:')
-    for (const file of template.files) lines.push(`  ${file.path}${file.binary ? ' (copied as is)' : ''}`)
+    for (const file of template.files) lines.push(`  ${visible(file.path)}${file.binary ? ' (copied as is)' : ''}`)
   }
   return lines.join('\n')
 }
@@ -122,7 +117,7 @@ export function templateCheckLines(checks: TemplateCheck[]): string {
       lines.push(`✓ ${check.name} (${check.source}): ${docs}${files}`)
     } else {
       lines.push(`✗ ${check.name} (${check.source}): ${plural(check.problems.length, 'problem')}`)
-      for (const problem of check.problems) lines.push(`  ${formatTemplateProblem(check.name, problem)}`)
+      for (const problem of check.problems) lines.push(`  ${visible(formatTemplateProblem(check.name, problem))}`)
     }
   }
   return lines.join('\n')

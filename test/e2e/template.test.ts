@@ -54,7 +54,8 @@ describe('psp template list', () => {
     }
     expect(builtins.find((e) => e.name === 'blank')?.root).toBe(path.join(REPO_ROOT, 'templates', 'blank'))
     const lines = ok(text).stdout.trimEnd().split('\n')
-    expect(lines).toHaveLength(inside.length)
+    expect(lines[0]).toMatch(/^NAME +SOURCE +DESCRIPTION$/)
+    expect(lines).toHaveLength(inside.length + 1)
     expect(lines.find((l) => l.startsWith('blank '))).toMatch(/^blank +builtin +An empty project/)
   })
 
@@ -99,6 +100,17 @@ describe('psp template list', () => {
     const report = json<{valid: boolean; templates: Check[]}>(allJson as RunResult)
     expect(report.valid).toBe(false)
     expect(report.templates.find((c) => c.name === 'broken')).toEqual({name: 'broken', source: 'workspace', valid: false, problems: [expect.objectContaining({file: 'template.yaml', field: 'colour', message: expect.stringContaining('unknown key')})]})
+  })
+
+  it("shows a template's control characters escaped, never raw on the terminal", async () => {
+    const here = workspace()
+    const plan = '---\ntype: project\ntitle: "Evil \\e]0;owned\\a"\n---\n'
+    writeFiles(path.join(here, 'data', 'templates', 'evil'), {'template.yaml': 'schema: 1\nname: evil\ndescription: "Looks fine\\e[2J"\n', 'plan/project.md': plan})
+    const [list, shown] = await Promise.all([runAsync(['template', 'list'], here), runAsync(['template', 'show', 'evil'], here)])
+    for (const result of [ok(list), ok(shown)]) {
+      expect(result.stdout).not.toContain('\u001b')
+      expect(result.stdout).toContain('\\u001b')
+    }
   })
 })
 

@@ -3,7 +3,8 @@
  * table, CSV, Markdown and id-list renderings, of records or of rows (`--fields`), grouped or
  * not. Plain text only; no colour codes.
  */
-import type {DocumentRecord} from '@psp/core/records'
+import path from 'node:path'
+import {isOutside, type DocumentRecord} from '@psp/core/records'
 
 export const FORMATS = ['table', 'json', 'csv', 'md', 'ids'] as const
 export type Format = (typeof FORMATS)[number]
@@ -72,6 +73,12 @@ function tableBlocks(blocks: Row[][], columns: string[], width?: number): string
     return text.trimEnd()
   }
   return cells.map((rows) => [line(header), ...rows.map(line)])
+}
+
+/** A path as the user would type it from `cwd`: relative when inside it, else as given. */
+export function shownPath(file: string, cwd: string = process.cwd()): string {
+  const rel = path.relative(cwd, file)
+  return rel !== '' && !isOutside(rel) ? rel.split(path.sep).join('/') : file
 }
 
 /** Space-aligned columns with a header; on a terminal the last column is cut to fit `width`. */
