@@ -9,6 +9,13 @@ if (Number(process.versions.node.split('.')[0]) < 20) {
   process.emitWarning(`psp needs Node.js 20 or later; this is ${process.versions.node}`)
 }
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1'
+// A reader that stops early (`psp task list | head`) closes the pipe while output is still on its
+// way. Node then reports EPIPE on stdout, and a flush waiting for the pipe to drain never settles
+// (Node exits 13, "unsettled top-level await"). Nothing more can be delivered: stop, successfully.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw error
+})
 const {flush, run} = await import('@oclif/core')
 
 try {
