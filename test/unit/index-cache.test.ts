@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import {afterEach, describe, expect, it, vi} from 'vitest'
-import {DocumentStore, LAYOUT, loadSnapshot, refreshIndex, Workspace, type IndexEntry, type StatEntry} from '@psp/core'
+import {DocumentStore, LAYOUT, loadSnapshot, refreshIndex, statDocumentFiles, Workspace, type IndexEntry, type StatEntry} from '@psp/core'
 import {doc, useTempDirs, useWorkspaces, writeFile} from './_helpers.js'
 
 const workspace = useWorkspaces()
@@ -77,6 +77,27 @@ describe('refreshIndex', () => {
     refreshIndex(cache, 'k2', [], parse)
     expect(fs.readdirSync(cache)).toEqual([])
   })
+
+  it('leaves out a file the parse finds gone (deleted between the walk and the read)', () => {
+    const dir = tempDir()
+    const files = ['a/x.md', 'a/y.md']
+    for (const f of files) {
+      fs.mkdirSync(path.join(dir, 'a'), {recursive: true})
+      fs.writeFileSync(path.join(dir, f), f)
+      age(dir, f)
+    }
+    const cache = path.join(dir, 'cache')
+    const walked = stats(dir, files)
+    const first = refreshIndex(cache, 'k', walked, (list) => list.filter((s) => s.path !== 'a/y.md').map((s) => ({...s})))
+    expect(first.entries.map((e) => e.path)).toEqual(['a/x.md'])
+    // The shard holds what was read, so the next refresh (y.md now really gone) has nothing to do.
+    fs.rmSync(path.join(dir, 'a/y.md'))
+    const second = refreshIndex(cache, 'k', stats(dir, ['a/x.md']), () => {
+      throw new Error('nothing should be parsed')
+    })
+    expect(second.stats).toMatchObject({reparsed: 0, removed: 0, shardsWritten: 0})
+    expect(second.entries.map((e) => e.path)).toEqual(['a/x.md'])
+  })
 })
 
 describe('the store reads through the index', () => {
@@ -93,6 +114,24 @@ describe('the store reads through the index', () => {
     const edited = new DocumentStore(Workspace.open(root)).get('task-t7')
     expect(edited.title).toBe('Task X')
     expect(edited.body).toBe('\nBody of Task X.\n')
+  })
+
+  it('builds from nothing without a stat walk: each entry carries its file\'s stat, so the next load trusts them all', async () => {
+    const root = await workspace()
+    seed(root, 9)
+    const ws = Workspace.open(root)
+    expect(fs.existsSync(ws.resolve(LAYOUT.index))).toBe(false)
+    expect(loadSnapshot(ws).records).toHaveLength(9)
+    // The shards hold exactly the stats a walk finds, so checked against one nothing is parsed.
+    const walked = statDocumentFiles(ws)
+    const shards = fs.readdirSync(ws.resolve(LAYOUT.index)).map((f) => JSON.parse(fs.readFileSync(path.join(ws.resolve(LAYOUT.index), f), 'utf8')) as {key: string; entries: IndexEntry[]})
+    const cached = shards.flatMap((s) => s.entries).sort((a, b) => (a.path < b.path ? -1 : 1))
+    expect(cached.map(({path: p, mtimeMs, size}) => ({path: p, mtimeMs, size}))).toEqual(walked)
+    const key = shards[0]?.key as string
+    const refreshed = refreshIndex(ws.resolve(LAYOUT.index), key, walked, () => {
+      throw new Error('nothing should be parsed')
+    })
+    expect(refreshed.stats).toMatchObject({files: 9, reparsed: 0, shardsWritten: 0})
   })
 
   it('re-checks a file changed within the same timestamp tick as the index write', async () => {

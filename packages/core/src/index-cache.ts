@@ -127,7 +127,8 @@ export function cachedEntry(cacheDir: string, key: string, stat: StatEntry): Ind
  * Brings the index up to date with the files found by the walk and returns every entry.
  * `key` covers whatever else parsing depends on (psp version, size limit): a different key
  * discards the shard. `parse` reads files into entries (record or problem), all that need it in
- * one call, so that a cold build can spread them over threads.
+ * one call, so that a cold build can spread them over threads; a file it returns no entry for
+ * is gone.
  */
 export function refreshIndex(
   cacheDir: string,
@@ -173,17 +174,26 @@ export function refreshIndex(
   const entries: IndexEntry[] = []
   for (const {file, folder, list, cached, trusted, dirty: removed} of folders) {
     let dirty = removed
-    const next = list.map((stat, i) => {
+    const next: IndexEntry[] = []
+    list.forEach((stat, i) => {
       const kept = trusted[i]
-      if (kept !== undefined) return kept
-      const entry = fresh.get(stat.path) as IndexEntry
+      if (kept !== undefined) {
+        next.push(kept)
+        return
+      }
+      const entry = fresh.get(stat.path)
       const hit = cached.get(stat.path)
+      // Gone between the walk and the read: not a document any more.
+      if (entry === undefined) {
+        if (hit !== undefined) dirty = true
+        return
+      }
       // A same-stat entry re-checked inside the racy window: the shard needs rewriting only if the
       // entry changed, or once the file is older than the window (then the entry becomes trusted;
       // otherwise it would be re-checked on every run for ever).
       if (hit === undefined || hit.mtimeMs !== stat.mtimeMs || hit.size !== stat.size) dirty = true
       else if (JSON.stringify(entry) !== JSON.stringify(hit) || Date.now() - stat.mtimeMs > RACY_MS) dirty = true
-      return entry
+      next.push(entry)
     })
     if (dirty) {
       writeShard(file, {format: INDEX_FORMAT, key, folder, writtenAt: Date.now(), entries: next})

@@ -3,7 +3,7 @@
  * them exactly as the store does, posts the entries, and raises the shared "done" flag.
  */
 import {workerData} from 'node:worker_threads'
-import {NEXT_CHUNK, WORKER_DONE, type ParseWorkerData} from './parse-pool.js'
+import {NEXT_CHUNK, WORKER_DONE, type ParsedChunk, type ParseWorkerData} from './parse-pool.js'
 import {indexEntry} from './store.js'
 import {Workspace} from './workspace.js'
 
@@ -12,8 +12,8 @@ try {
   const ws = Workspace.at(root, settings)
   const chunks = Math.ceil(files.length / chunk)
   for (let c = Atomics.add(control, NEXT_CHUNK, 1); c < chunks; c = Atomics.add(control, NEXT_CHUNK, 1)) {
-    const batch: Array<[number, unknown]> = []
-    for (let i = c * chunk; i < Math.min(files.length, (c + 1) * chunk); i++) batch.push([i, indexEntry(ws, files[i] as (typeof files)[number])])
+    const batch: ParsedChunk = []
+    for (let i = c * chunk; i < Math.min(files.length, (c + 1) * chunk); i++) batch.push([i, indexEntry(ws, files[i] as string) ?? null])
     port.postMessage(batch)
   }
 } finally {

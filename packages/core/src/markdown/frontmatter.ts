@@ -1,25 +1,13 @@
 /**
- * The only module that talks to gray-matter. gray-matter is called with an options object on
- * every call (without one it caches every input forever) and with every engine replaced: only
- * our YAML engine (js-yaml 4, CORE_SCHEMA, no custom tags) can run, so `---js` frontmatter is
- * refused instead of evaluated. The split is also turned into exact offsets so that edits can
- * rewrite single lines and leave every other byte alone.
+ * Splits a Markdown document into its YAML frontmatter and body, finding the block by the rules
+ * gray-matter uses (the convention most Markdown tools share; a differential test holds this
+ * module to gray-matter), parsing it with our YAML engine only (js-yaml 4, CORE_SCHEMA, no custom
+ * tags), refusing `---js` and every other language instead of evaluating it, and reporting the
+ * exact offsets, so that edits can rewrite single lines and leave every other byte alone.
  */
 import {isUtf8} from 'node:buffer'
-import {createRequire} from 'node:module'
 import {jsYaml} from '../js-yaml.js'
 import {InvalidDocumentError, UnsafeInputError} from '../errors.js'
-
-const require = createRequire(import.meta.url)
-type GrayMatterFile = {data: Record<string, unknown>; content: string; matter: string; language: string}
-type GrayMatter = ((input: string, options: Record<string, unknown>) => GrayMatterFile) & {
-  language(input: string, options: Record<string, unknown>): {raw: string; name: string}
-}
-let grayMatter: GrayMatter | undefined
-function matter(): GrayMatter {
-  grayMatter ??= require('gray-matter') as GrayMatter
-  return grayMatter
-}
 
 /** The most YAML nodes a frontmatter may expand to; aliases count each time they are used. */
 export const MAX_FRONTMATTER_NODES = 10_000
@@ -39,16 +27,6 @@ export interface SplitDocument {
   data: Record<string, unknown>
 }
 
-class RefusedEngineError extends Error {}
-const refuse = (language: string) => ({
-  parse() {
-    throw new RefusedEngineError(language)
-  },
-  stringify() {
-    throw new RefusedEngineError(language)
-  },
-})
-
 function parseYaml(source: string): Record<string, unknown> {
   // `source` starts with the line break that ends the `---` line, so js-yaml's 0-based line
   // numbers equal the file's 1-based ones.
@@ -59,20 +37,6 @@ function parseYaml(source: string): Record<string, unknown> {
   }
   assertBounded(value, source)
   return value as Record<string, unknown>
-}
-
-// Every engine gray-matter knows, and the aliases it resolves, point at our YAML parser or at
-// a refusal; unknown languages make gray-matter throw "not registered", which we also refuse.
-const ENGINES = {
-  yaml: {parse: parseYaml},
-  yml: {parse: parseYaml},
-  js: refuse('js'),
-  javascript: refuse('javascript'),
-  coffee: refuse('coffee'),
-  coffeescript: refuse('coffeescript'),
-  cson: refuse('cson'),
-  json: refuse('json'),
-  toml: refuse('toml'),
 }
 
 /**
@@ -256,34 +220,40 @@ export function splitDocument(input: string): SplitDocument {
   if (!OPENING_LINE.test(text) || text.startsWith('----')) {
     throw new InvalidDocumentError('no frontmatter: a psp document starts with a line holding only ---', {line: 1, col: 1})
   }
-  const options = {language: 'yaml', delimiters: '---', engines: ENGINES}
-  const language = matter().language(text, options)
-  if (language.name !== '' && !['yaml', 'yml'].includes(language.name.toLowerCase())) {
+  // The language tag: whatever follows `---` on the opening line.
+  const tag = text.slice(3, text.search(/\r?\n/))
+  const language = tag.trim()
+  if (language !== '' && !['yaml', 'yml'].includes(language.toLowerCase())) {
     throw new UnsafeInputError(
-      `frontmatter language "${language.name}" is refused: psp reads YAML frontmatter only, never code`,
+      `frontmatter language "${language}" is refused: psp reads YAML frontmatter only, never code`,
       {line: 1, col: 4},
     )
   }
-  // Where gray-matter will find the closing line (found the same way). Without one it parses the
-  // whole body as YAML: say what is really wrong.
-  const closeAt = text.indexOf('\n---', 3 + language.raw.length)
+  // The block ends at the first line starting with --- after the opening line. Without one,
+  // gray-matter would parse the whole body as YAML: say what is really wrong.
+  const closeAt = text.indexOf('\n---', 3 + tag.length)
   if (closeAt === -1) {
     throw new InvalidDocumentError('frontmatter is not closed: no line holding only --- after the first one', {
       line: 1,
       col: 1,
     })
   }
-  let file: GrayMatterFile
-  try {
-    file = matter()(text, options)
-  } catch (error) {
-    throw translate(error, text, lineOf(text, closeAt + 1))
+  // Starts with the line break that ends the opening line (see parseYaml). A block of nothing but
+  // comment lines is empty, as gray-matter decides it.
+  const block = text.slice(3 + tag.length, closeAt)
+  let data: Record<string, unknown> = {}
+  if ((block.includes('#') ? block.replace(/^\s*#[^\n]+/gm, '') : block).trim() !== '') {
+    try {
+      data = parseYaml(block)
+    } catch (error) {
+      throw translate(error, text, lineOf(text, closeAt + 1))
+    }
   }
   const bounds = frontmatterBounds(text)
   if (bounds === undefined) {
     throw new InvalidDocumentError('the closing --- must stand alone on its line', {line: lineOf(text, closeAt + 1), col: 4})
   }
-  return {text, bom, ...bounds, data: file.data}
+  return {text, bom, ...bounds, data}
 }
 
 /**
@@ -307,12 +277,6 @@ export function frontmatterBounds(text: string): Pick<SplitDocument, 'eol' | 'in
 /** Turns what the parsers throw into located psp errors; `last` is the line of the closing `---`. */
 function translate(error: unknown, text: string, last: number): Error {
   if (error instanceof InvalidDocumentError || error instanceof UnsafeInputError) return error
-  if (error instanceof RefusedEngineError) {
-    return new UnsafeInputError(`frontmatter language "${error.message}" is refused: psp reads YAML frontmatter only`, {
-      line: 1,
-      col: 4,
-    })
-  }
   if (error instanceof jsYaml().YAMLException) {
     const mark = error.mark as {line: number; column: number} | undefined
     const reason = error.reason ?? error.message
