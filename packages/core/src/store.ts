@@ -38,9 +38,11 @@ export function listDocumentFiles(ws: Workspace): string[] {
 /** Lookups by name read at most this many files before asking the index instead. */
 const MAX_NAME_CANDIDATES = 8
 
+const ARCHIVE_PREFIX = `${LAYOUT.archive}/`
+
 /** True when a workspace-relative path is inside data/archive/. */
 export function isArchivedPath(rel: string): boolean {
-  return rel.startsWith(`${LAYOUT.archive}/`)
+  return rel.startsWith(ARCHIVE_PREFIX)
 }
 
 /**

@@ -256,9 +256,11 @@ export function fieldSelector(fields: readonly string[], context?: QueryContext)
   return (record) => {
     const out: Record<string, unknown> = {}
     for (const [name, get] of getters) {
-      const value = get(record)
-      // defineProperty: a field named __proto__ must not set the object's prototype.
-      Object.defineProperty(out, name, {value: value === undefined ? null : value, enumerable: true, writable: true, configurable: true})
+      const value = get(record) ?? null
+      // A field named __proto__ must not set the object's prototype; defineProperty for every
+      // field, though, turns each row into a slow dictionary object (a fifth of a 10,000-row list).
+      if (name === '__proto__') Object.defineProperty(out, name, {value, enumerable: true, writable: true, configurable: true})
+      else out[name] = value
     }
     return out
   }
