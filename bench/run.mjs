@@ -417,11 +417,11 @@ function revision() {
   return `commit ${head.stdout.trim()}${dirty ? ' with uncommitted changes' : ''}`
 }
 
-function machine(loadAtStart, rss) {
+function machine(loadAtStart, rss, measured) {
   const cpus = os.cpus()
   const git = spawnSync('git', ['--version'], {encoding: 'utf8'})
   return [
-    `- psp ${PSP_VERSION}, ${revision()} (the build in dist/ at the time of the run)`,
+    `- psp ${PSP_VERSION}, ${measured} (the build in dist/ at the time of the run)`,
     `- CPU: ${cpus[0]?.model.trim() ?? 'unknown'}, ${cpus.length} logical cores`,
     `- RAM: ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
     `- OS: ${osName()}`,
@@ -439,7 +439,7 @@ function busy(loadAtStart) {
   return Math.max(loadAtStart[0], os.loadavg()[0]) > cores
 }
 
-function report(opts, measured, history, openspec, loadAtStart, rss, started) {
+function report(opts, measured, history, openspec, loadAtStart, rss, started, measuredRevision) {
   const bySize = new Map(measured.map((m) => [m.size, m]))
   return [
     '# Performance',
@@ -461,7 +461,7 @@ function report(opts, measured, history, openspec, loadAtStart, rss, started) {
     '',
     '## Machine',
     '',
-    ...machine(loadAtStart, rss),
+    ...machine(loadAtStart, rss, measuredRevision),
     '',
     '## Results',
     '',
@@ -520,6 +520,8 @@ function elapsed(started) {
 async function main(opts) {
   const started = new Date()
   const loadAtStart = os.loadavg()
+  // Taken before anything runs: the report itself, written after each part, changes the tree.
+  const measuredRevision = revision()
   const rss = detectRssMethod(benchEnv())
   const parts = [
     ...(opts.sizes.length === 0 ? [] : [`sizes ${opts.sizes.join(', ')}`]),
@@ -530,7 +532,7 @@ async function main(opts) {
   const measured = []
   fs.mkdirSync(path.dirname(opts.out), {recursive: true})
   const write = (history, openspec) => {
-    fs.writeFileSync(opts.out, report(opts, measured, history, openspec, loadAtStart, rss, started).join('\n'))
+    fs.writeFileSync(opts.out, report(opts, measured, history, openspec, loadAtStart, rss, started, measuredRevision).join('\n'))
     progress(`wrote ${opts.out}`)
   }
   /** Replaces one part of an existing report (the other parts stay); false when there is none to merge into. */
