@@ -108,12 +108,16 @@ export function schemaProblems(ws: Workspace, doc: ParsedDocument): Problem[] {
   return problems
 }
 
-/** The ids a record's reference field holds (a string or a list of them). */
-export function referencedIds(record: DocumentRecord, field: string): string[] {
-  const value = record.data[field]
+/** What a reference field's value refers to: the string, or the strings of a list. */
+export function referenceValues(value: unknown): string[] {
   if (typeof value === 'string') return [value]
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
   return []
+}
+
+/** The ids a record's reference field holds (a string or a list of them). */
+export function referencedIds(record: DocumentRecord, field: string): string[] {
+  return referenceValues(record.data[field])
 }
 
 /** Reference problems of one document against the given records (archived ones resolve too). */

@@ -10,10 +10,10 @@ import {ConflictError, InvalidDocumentError, IoError, PspError, UnsafeInputError
 import {createFileExclusive, isOutside, toPosixRelative} from '../fs-safe.js'
 import {decodeDocument} from '../markdown/frontmatter.js'
 import type {DocumentStore, PlannedRecord} from '../store.js'
-import {REFERENCE_FIELDS} from '../validate.js'
+import {REFERENCE_FIELDS, referenceValues} from '../validate.js'
 import {LAYOUT} from '../layout.js'
 import {ExpressionError, renderText, renderValue, type Variables} from './expression.js'
-import {referenceKeys, type PlanDocument, type Template, type TemplateFile} from './template.js'
+import type {PlanDocument, Template, TemplateFile} from './template.js'
 
 /** A file psp new will write into the target folder. */
 export interface PlannedFile {
@@ -71,7 +71,7 @@ function renderDocument(template: Template, doc: PlanDocument, variables: Variab
       // An optional variable left empty leaves its field out (`owner: "{{ owner }}"`).
       if (value === '' && doc.fields[field] !== '') continue
       if (Object.hasOwn(REFERENCE_FIELDS, field)) {
-        const keys = referenceKeys({...doc, fields: rendered}, field)
+        const keys = referenceValues(value)
         const mapped = keys.map((key) => ids.get(key) as string)
         fields[field] = Array.isArray(value) ? mapped : mapped[0]
       } else {

@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {InvalidDocumentError, IoError, NotFoundError, PspError, UnsafeInputError} from '../errors.js'
 import {decodeDocument, splitDocument} from '../markdown/frontmatter.js'
-import {REFERENCE_FIELDS} from '../validate.js'
+import {REFERENCE_FIELDS, referenceValues} from '../validate.js'
 import {MANIFEST_FILE, parseManifest, type TemplateManifest} from './manifest.js'
 
 /** Where a template was found. */
@@ -245,10 +245,7 @@ function planOrder(documents: PlanDocument[]): PlanDocument[] {
 
 /** The keys a plan document's reference field holds. */
 export function referenceKeys(doc: PlanDocument, field: string): string[] {
-  const value = doc.fields[field]
-  if (typeof value === 'string') return [value]
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string')
-  return []
+  return referenceValues(doc.fields[field])
 }
 
 function dependencyCycle(documents: PlanDocument[]): string[] | undefined {
