@@ -127,12 +127,12 @@ function readRssFile() {
 // Measuring
 
 /** One run: wall time around the whole process, its peak RSS, exit status, stdout kept in a file. */
-function runOnce(argv, cwd, rss) {
+function runOnce(argv, cwd, rss, env) {
   fs.rmSync(RSS_FILE, {force: true})
   const out = fs.openSync(STDOUT_FILE, 'w')
   const full = rss.wrap(argv)
   const started = process.hrtime.bigint()
-  const result = spawnSync(full[0], full.slice(1), {cwd, env: rss.env, stdio: ['ignore', out, 'pipe'], encoding: 'utf8', timeout: RUN_TIMEOUT_MS})
+  const result = spawnSync(full[0], full.slice(1), {cwd, env: env === undefined ? rss.env : {...rss.env, ...env}, stdio: ['ignore', out, 'pipe'], encoding: 'utf8', timeout: RUN_TIMEOUT_MS})
   const ms = Number(process.hrtime.bigint() - started) / 1e6
   fs.closeSync(out)
   // GNU time writes "Command exited with non-zero status" before the figure: the figure is the last line.
@@ -176,7 +176,7 @@ function series(spec, ctx) {
       baseSamples.push(base.ms)
     }
     before?.()
-    const run = runOnce(argv, ctx.cwd, ctx.rss)
+    const run = runOnce(argv, ctx.cwd, ctx.rss, spec.env)
     if (run.failure) return run.failure
     const wrong = after?.(timed)
     if (wrong !== undefined) return wrong

@@ -16,13 +16,19 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
   throw error
 })
-const {flush, run} = await import('@oclif/core')
-
+const argv = process.argv.slice(2)
+let oclif
 try {
-  await run(process.argv.slice(2), import.meta.url)
-  await flush()
+  // `psp history` on a plain command line runs without oclif (src/fast-path/history.ts says when);
+  // PSP_FAST_PATH=0 always takes the oclif path.
+  const fast = argv[0] === 'history' && process.env.PSP_FAST_PATH !== '0' ? await import('../dist/fast-path/history.js') : undefined
+  if (!(await fast?.runHistory(argv.slice(1)))) {
+    oclif = await import('@oclif/core')
+    await oclif.run(argv, import.meta.url)
+    await oclif.flush()
+  }
 } catch (error) {
-  await flush().catch(() => {})
+  await oclif?.flush().catch(() => {})
   const {renderError} = await import('@psp/command')
   process.exitCode = renderError(error)
 }

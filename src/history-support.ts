@@ -3,12 +3,45 @@
  * Dates for people are in the local time zone; JSON carries the author's own offset, as git
  * records it (docs/history.md).
  */
-import {describeFieldChange, formatValue, isoAt, type HistoryFields, type RecordHistory, type RecordHistoryEntry} from '@psp/core/records'
-import {visible} from '@psp/command'
+import fs from 'node:fs'
+import path from 'node:path'
+import {
+  describeFieldChange,
+  formatValue,
+  isoAt,
+  parseLimit,
+  recordHistory,
+  type HistoryFields,
+  type RecordHistory,
+  type RecordHistoryEntry,
+  type Workspace,
+} from '@psp/core/records'
+import {visible} from '@psp/command/runtime'
 
 type Json = Record<string, unknown>
 
 const pad = (n: number) => String(n).padStart(2, '0')
+
+/** `psp history`'s flags, as both of its front ends read them (docs/decisions.md: the fast path). */
+export interface HistoryFlags {
+  patch?: boolean
+  limit?: string
+}
+
+/**
+ * What `psp history <record>` works out: the history of the record named by an id, a unique
+ * prefix or the path of its file (read from where the user stands), and the note for stderr.
+ */
+export function loadHistory(ws: Workspace, record: string, flags: HistoryFlags): {history: RecordHistory; note?: string} {
+  let query = record
+  if ((query.endsWith('.md') || query.includes('/')) && fs.existsSync(query)) query = path.relative(ws.root, path.resolve(query)).split(path.sep).join('/')
+  const history = recordHistory(ws, query, {
+    ...(flags.patch ? {patch: true} : {}),
+    ...(flags.limit === undefined ? {} : {limit: parseLimit(flags.limit)}),
+  })
+  if (history.committed) return {history}
+  return {history, note: `${history.id ?? history.path} has no committed history yet: it exists only in the working tree.`}
+}
 
 /** `2026-03-05 14:12` in the local time zone. */
 export function localMinute(seconds: number): string {

@@ -1,9 +1,6 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import {parseLimit, recordHistory} from '@psp/core'
 import {PspCommand} from '@psp/command'
-import {historyJson, historyText} from '../history-support.js'
+import {historyJson, historyText, loadHistory} from '../history-support.js'
 
 export default class History extends PspCommand<typeof History> {
   static override description =
@@ -20,16 +17,8 @@ export default class History extends PspCommand<typeof History> {
   }
 
   public async run(): Promise<Record<string, unknown>> {
-    const ws = this.workspace()
-    const {flags} = this
-    let query = this.args.record as string
-    // A file's path is read from where the user stands, then made relative to the workspace.
-    if ((query.endsWith('.md') || query.includes('/')) && fs.existsSync(query)) query = path.relative(ws.root, path.resolve(query)).split(path.sep).join('/')
-    const history = recordHistory(ws, query, {
-      ...(flags.patch ? {patch: true} : {}),
-      ...(flags.limit === undefined ? {} : {limit: parseLimit(flags.limit)}),
-    })
-    if (!history.committed) this.note(`${history.id ?? history.path} has no committed history yet: it exists only in the working tree.`)
+    const {history, note} = loadHistory(this.workspace(), this.args.record as string, this.flags)
+    if (note !== undefined) this.note(note)
     this.print(historyText(history))
     return historyJson(history)
   }

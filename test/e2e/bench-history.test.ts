@@ -71,7 +71,7 @@ describe('npm run bench -- --history-only', () => {
   it('measures every row without an error', () => {
     const rows = tableAfter('## History')
     expect(rows.map((r) => r[0])).toEqual(
-      expect.arrayContaining(['`git log --follow -p -- <file>`', '`psp history <id>`', '`psp history <id> --patch`', '`psp task list --at HEAD~100`']),
+      expect.arrayContaining(['`git log --follow -p -- <file>`', '`psp history <id>`', '`psp history <id>` through oclif (`PSP_FAST_PATH=0`)', '`psp history <id> --patch`', '`psp task list --at HEAD~100`']),
     )
     expect(rows.filter((r) => r[0] === '`psp history <id>`').map((r) => r[1])).toEqual(['cold', 'warm', '+10 commits'])
     for (const row of rows) expect(row[2], row.join(' | ')).toMatch(/^\d+(\.\d)?$/)

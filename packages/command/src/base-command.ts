@@ -17,8 +17,9 @@ import {
   type DocumentStore,
   type SettingsInputs,
 } from '@psp/core/records'
-import {readEnvFile, readLogSettings} from '@psp/core/runtime'
+import {readLogSettings} from '@psp/core/runtime'
 import {runContext} from './run-context.js'
+import {settingsInputs} from './settings-inputs.js'
 import {StandaloneCommand} from './standalone-command.js'
 
 export type {CommandArgs, CommandFlags} from './standalone-command.js'
@@ -79,14 +80,7 @@ export abstract class PspCommand<T extends typeof Command> extends StandaloneCom
 
   /** What the settings are layered from, besides the files: the environment and the flags. */
   protected settingsInputs(): SettingsInputs {
-    const names = runContext.envFileNames ?? []
-    if (names.length === 0) return {env: process.env, overrides: this.configOverrides()}
-    // The .env text is read again only to point an error at its line.
-    const text = () => {
-      const root = findWorkspaceRoot(process.cwd())
-      return root === undefined ? undefined : readEnvFile(root)?.text
-    }
-    return {env: process.env, overrides: this.configOverrides(), envFile: {path: '.env', names, text}}
+    return settingsInputs(this.configOverrides())
   }
 
   /** What `psp config` works on: the workspace around the current directory (if any), the environment, the flags. */

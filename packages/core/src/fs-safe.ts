@@ -3,13 +3,13 @@
  * create (temp file + link, which fails if the target exists) and per-file locks so that two psp
  * processes editing one record never lose an update.
  */
-import {randomBytes} from 'node:crypto'
+import {nodeCrypto} from './builtins.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import {ConflictError, IoError, UnsafeInputError} from './errors.js'
 
 function tempPathFor(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${nodeCrypto().randomBytes(4).toString('hex')}.tmp`)
 }
 
 function writeTemp(target: string, data: string | Uint8Array, durable = true): string {

@@ -4,7 +4,7 @@
  * chance computed in docs/ids.md. Any unique prefix resolves, case-insensitively, with or without
  * the type prefix, as in git.
  */
-import {randomBytes} from 'node:crypto'
+import {nodeCrypto} from './builtins.js'
 import {AmbiguousIdError, NotFoundError, UnsafeInputError} from './errors.js'
 
 /** Crockford's base32 alphabet: no i, l, o, u, so ids survive being read aloud or retyped. */
@@ -19,7 +19,7 @@ export const MAX_ID_LENGTH = 64
 
 /** Returns `length` random Crockford base32 characters. */
 export function randomPart(length = DEFAULT_ID_LENGTH): string {
-  const bytes = randomBytes(length)
+  const bytes = nodeCrypto().randomBytes(length)
   let out = ''
   // 256 is a multiple of 32, so `byte & 31` is uniform.
   for (const byte of bytes) out += ALPHABET[byte & 31]

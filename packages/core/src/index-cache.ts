@@ -5,7 +5,7 @@
  * index (a 50,000-document workspace has ~100 folders of tasks). The cache is disposable: a
  * missing, corrupt or foreign shard is rebuilt, and deleting data/cache/ loses nothing.
  */
-import {createHash} from 'node:crypto'
+import {nodeCrypto} from './builtins.js'
 import fs from 'node:fs'
 import path from 'node:path'
 import {writeFileAtomic} from './fs-safe.js'
@@ -88,7 +88,7 @@ export interface StatEntry {
 }
 
 function shardFile(cacheDir: string, folder: string): string {
-  const hash = createHash('sha1').update(folder).digest('hex').slice(0, 16)
+  const hash = nodeCrypto().createHash('sha1').update(folder).digest('hex').slice(0, 16)
   return path.join(cacheDir, `${hash}.json`)
 }
 

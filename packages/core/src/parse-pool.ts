@@ -6,7 +6,8 @@
  * receiveMessageOnPort after waiting on the shared "done" flag.
  */
 import {availableParallelism} from 'node:os'
-import {MessageChannel, receiveMessageOnPort, Worker, type MessagePort} from 'node:worker_threads'
+import type {MessagePort, Worker} from 'node:worker_threads'
+import {nodeWorkerThreads} from './builtins.js'
 import type {IndexEntry} from './index-cache.js'
 import type {Workspace} from './workspace.js'
 
@@ -45,12 +46,13 @@ export function parseIndexEntries(ws: Workspace, files: string[], parseOne: (rel
   if (files.length < PARALLEL_MIN_FILES || ws.revision !== undefined || availableParallelism() < 2) {
     return files.map(parseOne).filter(present)
   }
+  const {MessageChannel, receiveMessageOnPort, Worker: WorkerThread} = nodeWorkerThreads()
   const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT))
   const {port1, port2} = new MessageChannel()
   let worker: Worker
   try {
     const workerData: ParseWorkerData = {root: ws.root, settings: ws.settings, files, chunk: CHUNK, control, port: port2}
-    worker = new Worker(new URL('./parse-worker.js', import.meta.url), {workerData, transferList: [port2]})
+    worker = new WorkerThread(new URL('./parse-worker.js', import.meta.url), {workerData, transferList: [port2]})
   } catch {
     port1.close()
     return files.map(parseOne).filter(present)

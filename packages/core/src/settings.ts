@@ -167,12 +167,14 @@ interface SettingsCache extends FileStamp {
 /**
  * What else the settings depend on: psp's version (defaults, schema) and the code that reads
  * them (a rebuild without a version bump, in development), and the folder's name (the default
- * workspace name).
+ * workspace name). The code is dated by the build's dist/index.js, not by the file this
+ * function landed in: the core ships as bundles (chunks, and the one-file `quick` entry), and
+ * every copy must agree on the key or they would take turns rewriting the cache.
  */
 function cacheKey(root: string): string {
   let code = 0
   try {
-    code = fs.statSync(fileURLToPath(import.meta.url)).mtimeMs
+    code = fs.statSync(fileURLToPath(new URL('./index.js', import.meta.url))).mtimeMs
   } catch {
     // bundled somewhere without a file: the version alone
   }

@@ -3,12 +3,13 @@
  * record, with correct field diffs, across renames and moves, through malformed versions and
  * merges; extended incrementally and rebuilt when history is rewritten.
  */
+import {spawnSync} from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {HISTORY_CACHE_DIR, HistoryIndex, historyFields, recordHistory, type HistoryEntry} from '@psp/core'
 import {useTempDirs} from '../_helpers.js'
-import {git} from '../git/_git.js'
+import {git, show} from '../git/_git.js'
 import {commitDocs, DAY, historyWorkspace, HOUR, T0, task} from './_history.js'
 
 const tempDir = useTempDirs()
@@ -136,6 +137,66 @@ describe('the history index', () => {
     fs.rmSync(path.join(repo, HISTORY_CACHE_DIR), {recursive: true})
     expect(HistoryIndex.open(open(), {build: 'if-built'})).toBeUndefined()
     expect(HistoryIndex.open(open())?.stats.mode).toBe('rebuilt')
+  })
+
+  it('stores what the head has at each record\'s path, as git reads it, through merges that kept an older side, moves and rewrites', () => {
+    const {repo, root, open} = historyWorkspace(tempDir(), 'plans')
+    const C = 'task-cccc000003'
+    const doc = (id: string) => `data/tasks/${id}.md`
+    /** Every record's stored head, from the shards on disk (what a later run reads). */
+    const storedHeads = () => {
+      const dir = path.join(root, HISTORY_CACHE_DIR)
+      const heads: Record<string, {path: string; oid: string}> = {}
+      for (const name of fs.readdirSync(dir).filter((n) => /^records-..\.json$/.test(n))) {
+        Object.assign(heads, (JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as {heads: typeof heads}).heads)
+      }
+      return heads
+    }
+    /** The index against git: a record whose file is at the head has its blob stored, by the path of its newest change. */
+    const check = (mode: string) => {
+      const index = HistoryIndex.open(open()) as HistoryIndex
+      expect(index.stats.mode).toBe(mode)
+      const heads = storedHeads()
+      const files = new Map(
+        git(repo, ['ls-tree', '-r', 'HEAD', '--', 'plans/data'])
+          .trim()
+          .split('\n')
+          .map((line) => line.split(/\s+/))
+          .map(([, , oid, file]) => [(file as string).slice('plans/'.length), oid as string]),
+      )
+      for (const key of [A, B, C]) {
+        const latest = index.entries(key)[0] as HistoryEntry
+        const atHead = latest.change === 'deleted' ? undefined : files.get(latest.path)
+        expect(heads[key], `${key} after ${mode}`).toEqual(atHead === undefined ? undefined : {path: latest.path, oid: atHead})
+        // With a clean working tree, no record has an uncommitted change.
+        if (atHead !== undefined) expect(recordHistory(open(), key).entries[0]?.commit, key).not.toBeNull()
+      }
+    }
+    const c1 = commitDocs(repo, 'plans', 'Add', {[doc(A)]: task(A), [doc(B)]: task(B), [doc(C)]: task(C)}, {time: T0})
+    check('rebuilt')
+    git(repo, ['checkout', '-q', '-b', 'side'])
+    commitDocs(repo, 'plans', 'Side: retitle A', {[doc(A)]: task(A, {title: 'From the side'})}, {time: T0 + HOUR})
+    git(repo, ['checkout', '-q', 'main'])
+    commitDocs(repo, 'plans', 'Main: start A, drop C', {[doc(A)]: task(A, {status: 'in-progress'}), [doc(C)]: null}, {time: T0 + 2 * HOUR})
+    git(repo, ['mv', `plans/${doc(B)}`, `plans/data/tasks/${B}-moved.md`])
+    commitDocs(repo, 'plans', 'Move B', {}, {time: T0 + 2 * HOUR + 60})
+    check('incremental')
+    // The merge keeps the side's A: the newest change to A (main's) is not what the head has.
+    const merging = spawnSync('git', ['merge', '-q', 'side'], {cwd: repo, encoding: 'utf8'})
+    expect(merging.status).not.toBe(0)
+    git(repo, ['checkout', '--theirs', '--', `plans/${doc(A)}`])
+    git(repo, ['add', '-A'])
+    git(repo, ['commit', '-q', '--no-edit'], {time: T0 + 3 * HOUR})
+    expect(show(repo, `HEAD:plans/${doc(A)}`).toString()).toContain('From the side')
+    const index = HistoryIndex.open(open()) as HistoryIndex
+    expect(index.entries(A)[0]).toMatchObject({subject: 'Main: start A, drop C'})
+    check('current')
+    commitDocs(repo, 'plans', 'Finish B', {[`data/tasks/${B}-moved.md`]: task(B, {status: 'done'})}, {time: T0 + 4 * HOUR})
+    check('incremental')
+    git(repo, ['commit', '-q', '--amend', '-m', 'Finish B (amended)'], {time: T0 + 4 * HOUR})
+    check('rebuilt')
+    git(repo, ['reset', '-q', '--hard', c1])
+    check('rebuilt')
   })
 
   it('answers from memory when its cache cannot be written', () => {

@@ -7,8 +7,9 @@
  *   so a crash mid-update leaves the old head and the next run redoes the update.
  * - `commits.bin`: the ids of every indexed commit (20 bytes each): where an update stops.
  * - `summary.json`: per record, what the derived fields need (queries load this one file).
- * - `records-xx.json`: per record, its entries; 256 shards by a hash of the key, so an update
- *   rewrites only the shards of the records it touched.
+ * - `records-xx.json`: per record, its entries and the blob its file has at the indexed head;
+ *   256 shards by a hash of the key, so an update rewrites only the shards of the records it
+ *   touched.
  *
  * When the last indexed commit is no longer an ancestor of HEAD (history was rewritten: an
  * amend, a rebase, a reset) the index is rebuilt. Like every cache it is disposable.
@@ -25,7 +26,7 @@ import type {HistoryEntry, HistorySummary} from './types.js'
 import {HistoryWalker} from './walk.js'
 
 /** Bump when what the index stores, or how a change is computed, changes: the index is rebuilt. */
-export const HISTORY_FORMAT = 1
+export const HISTORY_FORMAT = 2
 
 /** Where the index lives, relative to the workspace root. */
 export const HISTORY_CACHE_DIR = `${LAYOUT.cache}/history`
@@ -40,9 +41,24 @@ interface HeadFile {
   commits: number
 }
 
-interface ShardFile {
-  format: number
+/**
+ * A record's file at the indexed head: its path (the path of the record's newest change) and
+ * the id of what is there. Stored at each update so that `psp history` need not read the head's
+ * trees (whose delta chains can be the most expensive read of a warm lookup).
+ */
+interface StoredHead {
+  path: string
+  oid: string
+}
+
+/** One shard's records: their entries and, for those with a file at the head, that file. */
+interface ShardData {
   records: Record<string, HistoryEntry[]>
+  heads: Record<string, StoredHead>
+}
+
+interface ShardFile extends ShardData {
+  format: number
 }
 
 /** A summary as stored: its key is the map's key, and its id the key (unless it is a path key). */
@@ -152,7 +168,7 @@ export class HistoryIndex {
   private summaryCache: Map<string, HistorySummary> | undefined
   /** Summaries an update just computed, as stored: turned into a map only if asked for. */
   private storedSummaries: Record<string, StoredSummary> | undefined
-  private readonly shardCache = new Map<string, Record<string, HistoryEntry[]>>()
+  private readonly shardCache = new Map<string, ShardData>()
 
   private constructor(
     readonly ws: Workspace,
@@ -194,14 +210,14 @@ export class HistoryIndex {
       return index
     }
     if (valid && (meta.head ?? undefined) === head) return done(head === undefined ? 'empty' : 'current', 0, 0)
-    if (head === undefined) return done('empty', 0, 0, writeIndex(dir, key, undefined, new Map(), []))
+    if (head === undefined) return done('empty', 0, 0, writeIndex(dir, key, undefined, new Map(), [], new Map()))
     const walkOptions = {from: head, prefix, maxBytes: ws.settings.limits.max_document_bytes}
     if (valid && meta.head !== null) {
       const known = readCommits(path.join(dir, 'commits.bin'))
       if (known.has(meta.head)) {
         const result = new HistoryWalker(repo, {...walkOptions, known}).walk()
         if (result.boundary.has(meta.head)) {
-          const computed = extendIndex(dir, key, head, result.entries, result.commits, known)
+          const computed = extendIndex(dir, key, head, result.entries, result.commits, known, (p) => repo.entryAt(head, prefix + p)?.oid)
           return done('incremental', result.commits.length, result.entries.size, computed)
         }
       }
@@ -209,7 +225,8 @@ export class HistoryIndex {
     if (options.build === 'if-built') return undefined
     const result = new HistoryWalker(repo, walkOptions).walk()
     foldPathKeys(result.entries)
-    return done('rebuilt', result.commits.length, result.entries.size, writeIndex(dir, key, head, result.entries, result.commits))
+    const files = headFiles(repo, head, prefix)
+    return done('rebuilt', result.commits.length, result.entries.size, writeIndex(dir, key, head, result.entries, result.commits, files))
   }
 
   /**
@@ -228,25 +245,36 @@ export class HistoryIndex {
 
   /** Keeps what an update computed, instead of reading it back from disk. */
   private keep(computed: Computed): void {
-    if (computed.complete) for (let n = 0; n < SHARDS; n++) this.shardCache.set(n.toString(16).padStart(2, '0'), {})
-    for (const [name, records] of computed.shards) this.shardCache.set(name, records)
+    if (computed.complete) for (let n = 0; n < SHARDS; n++) this.shardCache.set(n.toString(16).padStart(2, '0'), {records: {}, heads: {}})
+    for (const [name, data] of computed.shards) this.shardCache.set(name, data)
     this.storedSummaries = computed.summaries
   }
 
-  private shard(name: string): Record<string, HistoryEntry[]> {
-    let records = this.shardCache.get(name)
-    if (records === undefined) {
-      const file = readJson<ShardFile>(path.join(this.ws.resolve(HISTORY_CACHE_DIR), `records-${name}.json`))
-      records = file?.format === HISTORY_FORMAT ? file.records : {}
-      this.shardCache.set(name, records)
+  private shard(name: string): ShardData {
+    let data = this.shardCache.get(name)
+    if (data === undefined) {
+      data = readShard(path.join(this.ws.resolve(HISTORY_CACHE_DIR), `records-${name}.json`))
+      this.shardCache.set(name, data)
     }
-    return records
+    return data
   }
 
   /** A record's history (by id, or `path:<path>`), newest first; empty when it has none. */
   entries(key: string): HistoryEntry[] {
-    const records = this.shard(shardOf(key))
+    const {records} = this.shard(shardOf(key))
     return Object.hasOwn(records, key) ? (records[key] as HistoryEntry[]) : []
+  }
+
+  /**
+   * The id of what the indexed head has at a record's path (the path of its newest change):
+   * stored by the update, read from the head's trees only when it was not.
+   */
+  headOid(key: string, filePath: string): string | undefined {
+    if (this.head === undefined) return undefined
+    const {heads} = this.shard(shardOf(key))
+    const stored = Object.hasOwn(heads, key) ? heads[key] : undefined
+    if (stored?.path === filePath) return stored.oid
+    return this.repo.entryAt(this.head, this.prefix + filePath)?.oid
   }
 
   /** What history says about a record, from its entries alone (one shard read). */
@@ -268,7 +296,7 @@ export class HistoryIndex {
   summariesAsOf(time: number): Map<string, HistorySummary> {
     const out = new Map<string, HistorySummary>()
     for (let n = 0; n < SHARDS; n++) {
-      for (const [key, entries] of Object.entries(this.shard(n.toString(16).padStart(2, '0')))) {
+      for (const [key, entries] of Object.entries(this.shard(n.toString(16).padStart(2, '0')).records)) {
         const summary = summarize(key, entries.filter((e) => e.committed <= time))
         if (summary !== undefined) out.set(key, summary)
       }
@@ -290,6 +318,26 @@ export class HistoryIndex {
   }
 }
 
+/** Every file under the workspace's data/ at a commit (where the walk finds records): workspace-relative path → blob id. */
+function headFiles(repo: GitRepository, commit: string, prefix: string): Map<string, string> {
+  return new Map(repo.listFiles(commit, `${prefix}${LAYOUT.data}`).map((f) => [f.path.slice(prefix.length), f.oid]))
+}
+
+function readShard(file: string): ShardData {
+  const shard = readJson<ShardFile>(file)
+  return shard?.format === HISTORY_FORMAT ? {records: shard.records, heads: shard.heads ?? {}} : {records: {}, heads: {}}
+}
+
+/** What the head has where a record's newest change left its file (nothing when it was deleted). */
+function storedHead(entries: readonly HistoryEntry[], oidAt: (filePath: string) => string | undefined): StoredHead | undefined {
+  const latest = entries[0]
+  if (latest === undefined || latest.change === 'deleted') return undefined
+  const oid = oidAt(latest.path)
+  return oid === undefined ? undefined : {path: latest.path, oid}
+}
+
+const shardFile = (data: ShardData): string => JSON.stringify({format: HISTORY_FORMAT, ...data} satisfies ShardFile)
+
 function readCommits(file: string): Set<string> {
   const out = new Set<string>()
   let buf: Buffer
@@ -305,7 +353,7 @@ function readCommits(file: string): Set<string> {
 /** What an update computed: kept by the open index, so nothing written has to be read back. */
 interface Computed {
   /** Shards by name; with `complete`, every shard (the ones not listed are empty). */
-  shards: Map<string, Record<string, HistoryEntry[]>>
+  shards: Map<string, ShardData>
   complete: boolean
   summaries: Record<string, StoredSummary>
 }
@@ -325,15 +373,20 @@ function persist(dir: string, files: Array<[string, string | Buffer]>): void {
 
 const commitBytes = (commits: Iterable<string>) => Buffer.concat([...commits].map((c) => Buffer.from(c, 'hex')))
 
-/** Computes and writes a whole index (a rebuild), removing shards that are no longer needed. */
-function writeIndex(dir: string, key: string, head: string | undefined, entries: Map<string, HistoryEntry[]>, commits: string[]): Computed {
-  const shards = new Map<string, Record<string, HistoryEntry[]>>()
+/**
+ * Computes and writes a whole index (a rebuild), removing shards that are no longer needed.
+ * `files` lists the head's files (workspace-relative path → blob id).
+ */
+function writeIndex(dir: string, key: string, head: string | undefined, entries: Map<string, HistoryEntry[]>, commits: string[], files: ReadonlyMap<string, string>): Computed {
+  const shards = new Map<string, ShardData>()
   const summaries: Record<string, StoredSummary> = {}
   for (const [k, list] of entries) {
     const name = shardOf(k)
-    let records = shards.get(name)
-    if (records === undefined) shards.set(name, (records = {}))
-    records[k] = list
+    let data = shards.get(name)
+    if (data === undefined) shards.set(name, (data = {records: {}, heads: {}}))
+    data.records[k] = list
+    const at = storedHead(list, (p) => files.get(p))
+    if (at !== undefined) data.heads[k] = at
     const summary = summarize(k, list)
     if (summary !== undefined) summaries[k] = pack(summary)
   }
@@ -346,7 +399,7 @@ function writeIndex(dir: string, key: string, head: string | undefined, entries:
     // no folder yet
   }
   persist(dir, [
-    ...[...shards].map(([name, records]): [string, string] => [`records-${name}.json`, JSON.stringify({format: HISTORY_FORMAT, records} satisfies ShardFile)]),
+    ...[...shards].map(([name, data]): [string, string] => [`records-${name}.json`, shardFile(data)]),
     ['summary.json', JSON.stringify({format: HISTORY_FORMAT, head: head ?? null, records: summaries} satisfies SummaryFile)],
     ['commits.bin', commitBytes(commits)],
     ['head.json', JSON.stringify({format: HISTORY_FORMAT, key, head: head ?? null, commits: commits.length} satisfies HeadFile)],
@@ -354,8 +407,19 @@ function writeIndex(dir: string, key: string, head: string | undefined, entries:
   return {shards, complete: true, summaries}
 }
 
-/** Adds the entries of new commits to an index. */
-function extendIndex(dir: string, key: string, head: string, added: Map<string, HistoryEntry[]>, commits: string[], known: Set<string>): Computed {
+/**
+ * Adds the entries of new commits to an index. `oidAt` reads what the new head has at a path:
+ * only the records the new commits touched can have a different file there.
+ */
+function extendIndex(
+  dir: string,
+  key: string,
+  head: string,
+  added: Map<string, HistoryEntry[]>,
+  commits: string[],
+  known: Set<string>,
+  oidAt: (filePath: string) => string | undefined,
+): Computed {
   const summaryFile = readJson<SummaryFile>(path.join(dir, 'summary.json'))
   const summaries = summaryFile?.format === HISTORY_FORMAT ? summaryFile.records : {}
   if ([...added.keys()].some((k) => k.startsWith('path:'))) foldPathKeys(added, new Map(Object.entries(summaries).map(([k, v]) => [k, unpack(k, v)])))
@@ -364,10 +428,10 @@ function extendIndex(dir: string, key: string, head: string, added: Map<string, 
     const name = shardOf(k)
     byShard.set(name, [...(byShard.get(name) ?? []), k])
   }
-  const shards = new Map<string, Record<string, HistoryEntry[]>>()
+  const shards = new Map<string, ShardData>()
   for (const [name, keys] of byShard) {
-    const shard = readJson<ShardFile>(path.join(dir, `records-${name}.json`))
-    const records = shard?.format === HISTORY_FORMAT ? shard.records : {}
+    const data = readShard(path.join(dir, `records-${name}.json`))
+    const {records, heads} = data
     for (const k of keys) {
       const old = Object.hasOwn(records, k) ? (records[k] as HistoryEntry[]) : []
       // An update that crashed after writing shards but before head.json is redone: skip what is there.
@@ -375,14 +439,17 @@ function extendIndex(dir: string, key: string, head: string, added: Map<string, 
       const fresh = (added.get(k) as HistoryEntry[]).filter((e) => !seen.has(`${e.commit}|${e.path}|${e.change}`))
       const merged = byCommitted([...fresh, ...old])
       records[k] = merged
+      const at = storedHead(merged, oidAt)
+      if (at === undefined) delete heads[k]
+      else heads[k] = at
       const summary = summarize(k, merged)
       if (summary !== undefined) summaries[k] = pack(summary)
     }
-    shards.set(name, records)
+    shards.set(name, data)
   }
   const all = [...commits, ...known]
   persist(dir, [
-    ...[...shards].map(([name, records]): [string, string] => [`records-${name}.json`, JSON.stringify({format: HISTORY_FORMAT, records} satisfies ShardFile)]),
+    ...[...shards].map(([name, data]): [string, string] => [`records-${name}.json`, shardFile(data)]),
     ['summary.json', JSON.stringify({format: HISTORY_FORMAT, head, records: summaries} satisfies SummaryFile)],
     ['commits.bin', commitBytes(all)],
     ['head.json', JSON.stringify({format: HISTORY_FORMAT, key, head, commits: all.length} satisfies HeadFile)],

@@ -4,7 +4,8 @@
  * unified diffs on request.
  */
 import fs from 'node:fs'
-import {AmbiguousIdError, NotFoundError, UsageError} from '../errors.js'
+import {AmbiguousIdError, NotFoundError} from '../errors.js'
+import {checkLimit} from '../limit.js'
 import {isValidId, resolveId} from '../ids.js'
 import type {DocumentRecord} from '../document.js'
 import {DocumentStore} from '../store.js'
@@ -117,9 +118,7 @@ function sameText(a: Buffer, b: Buffer): boolean {
  * AmbiguousIdError, and NotAGitRepositoryError when the workspace is not in a git repository.
  */
 export function recordHistory(ws: Workspace, query: string, options: RecordHistoryOptions = {}): RecordHistory {
-  if (options.limit !== undefined && (!Number.isSafeInteger(options.limit) || options.limit < 1)) {
-    throw new UsageError(`--limit must be a positive whole number, got ${String(options.limit)}`)
-  }
+  if (options.limit !== undefined) checkLimit(options.limit)
   const index = HistoryIndex.require(ws)
   const resolved = resolveRecord(ws, index, query)
   const {key} = resolved
@@ -138,7 +137,7 @@ export function recordHistory(ws: Workspace, query: string, options: RecordHisto
   }
   const latest = committed[0]
   const committedPath = latest !== undefined && latest.change !== 'deleted' ? latest.path : undefined
-  const headOid = committedPath === undefined || index.head === undefined ? undefined : index.repo.entryAt(index.head, index.prefix + committedPath)?.oid
+  const headOid = committedPath === undefined ? undefined : index.headOid(key, committedPath)
   const headBytes = headOid === undefined ? undefined : index.repo.readBlob(headOid)
   // What the working tree holds for the record now: its file, or the file at its committed path.
   const readWork = (rel: string | undefined) => {

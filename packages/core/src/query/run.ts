@@ -6,6 +6,7 @@
 import type {QueryAst} from './ast.js'
 import type {DocumentRecord} from '../document.js'
 import {UsageError} from '../errors.js'
+import {checkLimit} from '../limit.js'
 import type {JsonSchema} from '../schemas.js'
 import type {QueryContext} from './context.js'
 import {compileQuery} from './evaluate.js'
@@ -64,23 +65,6 @@ export function runQuery(records: readonly DocumentRecord[], options: RunQueryOp
     matched: matching.length,
     ...(options.group === undefined ? {} : {groups: groupRecords(limited, options.group, context)}),
   }
-}
-
-/** A limit must be a positive whole number. */
-export function checkLimit(limit: number, flag = '--limit'): void {
-  if (!Number.isSafeInteger(limit) || limit < 1) {
-    throw new UsageError(`${flag} must be a positive whole number, got ${String(limit)}`)
-  }
-}
-
-/** Reads a limit as typed on the command line (`--limit 20`). Throws UsageError. */
-export function parseLimit(text: string, flag = '--limit'): number {
-  const trimmed = text.trim()
-  const limit = /^\+?\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN
-  if (!Number.isSafeInteger(limit) || limit < 1) {
-    throw new UsageError(`${flag} must be a positive whole number, got ${JSON.stringify(text)}`)
-  }
-  return limit
 }
 
 /**
