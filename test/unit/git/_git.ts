@@ -34,8 +34,8 @@ function env(who: Committer = {}): NodeJS.ProcessEnv {
 }
 
 /** Runs git in `cwd` and returns its stdout (throws on failure). */
-export function git(cwd: string, args: string[], who?: Committer): string {
-  const result = spawnSync('git', ['-c', 'commit.gpgsign=false', '-c', 'core.autocrlf=false', '-c', 'gc.auto=0', ...args], {cwd, env: env(who), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024})
+export function git(cwd: string, args: string[], who?: Committer, input?: string): string {
+  const result = spawnSync('git', ['-c', 'commit.gpgsign=false', '-c', 'core.autocrlf=false', '-c', 'gc.auto=0', ...args], {cwd, env: env(who), encoding: 'utf8', input, maxBuffer: 64 * 1024 * 1024})
   if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}`)
   return result.stdout
 }

@@ -101,6 +101,41 @@ describe('GitRepository', () => {
     for (const oid of commits) expect(repo.fileAt(oid, 'log.md')?.equals(show(dir, `${oid}:log.md`))).toBe(true)
   })
 
+  it('looks objects up in a large pack index by reading only their part, then whole; versions 1 and 2', () => {
+    const dir = initRepo(tempDir())
+    // 3,000 files in one commit, through fast-import: an index of ~85 KB, more than psp reads at once.
+    const contents = Array.from({length: 3000}, (_, i) => `file ${i}\n`)
+    const stream = [
+      'commit refs/heads/main',
+      `committer Test <test@example.com> ${T0} +0000`,
+      'data 5',
+      'Many',
+      // Each text ends with its newline; the one join adds after it is fast-import's optional LF.
+      ...contents.flatMap((text, i) => [`M 100644 inline f/${i}.txt`, `data ${Buffer.byteLength(text)}`, text]),
+      '',
+    ].join('\n')
+    git(dir, ['fast-import', '--quiet'], undefined, stream)
+    const blobId = (text: string) => createHash('sha1').update(`blob ${Buffer.byteLength(text)}\0${text}`).digest('hex')
+    const ids = contents.map(blobId)
+    const missing = 'ab'.repeat(20)
+    for (const version of [2, 1]) {
+      git(dir, ['-c', `pack.indexVersion=${version}`, 'repack', '-a', '-d', '-f', '-q'])
+      const [idx] = fs.readdirSync(path.join(dir, '.git/objects/pack')).filter((n) => n.endsWith('.idx'))
+      const bytes = fs.readFileSync(path.join(dir, '.git/objects/pack', idx as string))
+      expect(bytes.length).toBeGreaterThan(64 * 1024)
+      expect(bytes.readUInt32BE(0) === 0xff744f63 ? 2 : 1).toBe(version)
+      // A few lookups (each reads one slice of the index), spread over the id range.
+      let repo = GitRepository.open(dir)
+      for (let i = 0; i < 3000; i += 97) expect(repo.readObject(ids[i] as string).data.toString(), `v${version} #${i}`).toBe(contents[i])
+      expect(() => repo.readObject(missing)).toThrow()
+      // Every object: past the first lookups the index is read whole.
+      repo = GitRepository.open(dir)
+      ids.forEach((id, i) => expect(repo.readObject(id).data.toString()).toBe(contents[i]))
+      expect(() => repo.readObject(missing)).toThrow()
+      expect(repo.listFiles(git(dir, ['rev-parse', 'HEAD']).trim())).toHaveLength(3000)
+    }
+  })
+
   it('reads from several packs and loose objects at once', () => {
     const dir = initRepo(tempDir())
     const commits = [commit(dir, 'One', {'a.md': 'a1\n'}, {time: T0})]
