@@ -28,6 +28,22 @@ ${settings}
 # Print the stack trace of an unexpected error: 1 or true (the same as --debug).
 # PSP_DEBUG=1
 
+# 0: run psp history through oclif like every other command, not by its fast path (the same
+# answer, a slower start; docs/history.md#performance).
+# PSP_FAST_PATH=0
+
+# json: every command prints its result as with --json (oclif's own variable; an error is
+# still printed as a line, as without --json).
+# PSP_CONTENT_TYPE=json
+
+# Where plugins you install (psp plugins install) are listed: $PSP_DATA_DIR, else
+# $XDG_DATA_HOME/psp, else %LOCALAPPDATA%\\psp on Windows, else $HOME/.local/share/psp
+# (HOMEDRIVE and HOMEPATH, or USERPROFILE, when HOME is not set). Their hooks run under oclif,
+# so psp history takes no fast path while any are installed.
+# PSP_DATA_DIR=
+# XDG_DATA_HOME=
+# LOCALAPPDATA=
+
 # psp sync over HTTPS: an access token, and the user name sent with it (default x-access-token).
 # PSP_GIT_TOKEN=
 # PSP_GIT_USERNAME=
