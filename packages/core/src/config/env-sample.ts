@@ -29,7 +29,7 @@ ${settings}
 # PSP_DEBUG=1
 
 # 0: run psp history through oclif like every other command, not by its fast path (the same
-# answer, a slower start; docs/history.md#performance).
+# answer, a slower start; docs/history.md#the-fast-path).
 # PSP_FAST_PATH=0
 
 # json: every command prints its result as with --json (oclif's own variable; an error is
