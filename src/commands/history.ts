@@ -11,6 +11,8 @@ export default class History extends PspCommand<typeof History> {
     '<%= config.bin %> <%= command.id %> data/tasks/task-7kq3m9x2ab-write-docs.md --json',
   ]
   static override args = {record: Args.string({description: 'The record: an id or unique prefix, or the path of its file.', required: true})}
+  // src/fast-path/history.ts runs this command without oclif on a plain command line: a flag
+  // added here must be read there too (test/e2e/history-fast-path.test.ts holds them together).
   static override flags = {
     patch: Flags.boolean({description: 'Show the unified diff of each change (frontmatter and body).'}),
     limit: Flags.string({description: 'At most this many commits (an uncommitted change is shown in addition).', helpValue: '<n>'}),
