@@ -17,8 +17,8 @@ import os from 'node:os'
 import path from 'node:path'
 import {parseArgs} from 'node:util'
 import {Workspace} from '@psp/core/records'
-import {applyEnvFile, findWorkspaceRoot, LOG_LEVELS} from '@psp/core/runtime'
-import {runContext, settingsInputs, writeRunLog} from '@psp/command/runtime'
+import {LOG_LEVELS} from '@psp/core/runtime'
+import {commandLineOverrides, runContext, settingsInputs, startRun, writeRunLog} from '@psp/command/runtime'
 import {historyJson, historyText, loadHistory} from '../history-support.js'
 
 /** The flags of `psp history` this path reads, as node:util's parseArgs takes them. */
@@ -106,14 +106,11 @@ export async function runHistory(argv: readonly string[]): Promise<boolean> {
   if (process.env['PSP_CONTENT_TYPE'] !== undefined || hasUserPlugins()) return false
 
   // What the init hook and the command base do under oclif.
-  runContext.started = Date.now()
+  const found = startRun()
   runContext.logLevel = line.logLevel
-  const found = findWorkspaceRoot(process.cwd())
-  if (found !== undefined) runContext.envFileNames = applyEnvFile(found, process.env)
-  const overrides = line.logLevel === undefined ? [] : [{key: 'log.level', value: line.logLevel, flag: '--log-level'}]
   let failure: Error | undefined
   try {
-    const ws = Workspace.open(process.cwd(), settingsInputs(overrides))
+    const ws = Workspace.open(process.cwd(), settingsInputs(commandLineOverrides([], line.logLevel)))
     runContext.root = ws.root
     runContext.log = ws.settings.log
     const {history, note} = loadHistory(ws, line.record, {patch: line.patch, ...(line.limit === undefined ? {} : {limit: line.limit})})

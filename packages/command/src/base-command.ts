@@ -9,7 +9,6 @@ import {
   findWorkspaceRoot,
   LOG_LEVELS,
   openRevisionTree,
-  parseConfigFlag,
   SchemaRegistry,
   Workspace,
   type ConfigContext,
@@ -19,7 +18,7 @@ import {
 } from '@psp/core/records'
 import {readLogSettings} from '@psp/core/runtime'
 import {runContext} from './run-context.js'
-import {settingsInputs} from './settings-inputs.js'
+import {commandLineOverrides, settingsInputs} from './settings-inputs.js'
 import {StandaloneCommand} from './standalone-command.js'
 
 export type {CommandArgs, CommandFlags} from './standalone-command.js'
@@ -68,13 +67,7 @@ export abstract class PspCommand<T extends typeof Command> extends StandaloneCom
 
   /** The `-c key=value` overrides, then `--log-level` (the flag made for `log.level`). */
   protected configOverrides(): ConfigOverride[] {
-    if (this.overrides === undefined) {
-      const given = (this.flags as {config?: string[]}).config ?? []
-      const overrides = given.map(parseConfigFlag)
-      const level = this.flags['log-level']
-      if (level !== undefined) overrides.push({key: 'log.level', value: level, flag: '--log-level'})
-      this.overrides = overrides
-    }
+    this.overrides ??= commandLineOverrides((this.flags as {config?: string[]}).config ?? [], this.flags['log-level'])
     return this.overrides
   }
 

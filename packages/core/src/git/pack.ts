@@ -153,13 +153,16 @@ export class PackIndex {
 
   /** The pack offset of entry `i`. */
   offsetAt(i: number): number {
-    // Straight from memory when the index is (a walk asks for millions).
-    const u32 = (pos: number) => (this.whole === undefined ? this.bytes(pos, 4) : this.whole).readUInt32BE(this.whole === undefined ? 0 : pos)
-    if (this.version === 1) return u32(this.oidsAt + i * 24)
-    const small = u32(this.offsetsAt + i * 4)
+    if (this.version === 1) return this.u32(this.oidsAt + i * 24)
+    const small = this.u32(this.offsetsAt + i * 4)
     if ((small & 0x80000000) === 0) return small
     const at = this.largeAt + (small & 0x7fffffff) * 8
-    return u32(at) * 2 ** 32 + u32(at + 4)
+    return this.u32(at) * 2 ** 32 + this.u32(at + 4)
+  }
+
+  /** The 4-byte number at `pos`: straight from memory once the index is (a walk asks for millions). */
+  private u32(pos: number): number {
+    return this.whole === undefined ? this.bytes(pos, 4).readUInt32BE(0) : this.whole.readUInt32BE(pos)
   }
 
   /** The hex id of entry `i`. */
