@@ -32,6 +32,22 @@ describe('rendering a new frontmatter', () => {
     )
   })
 
+  it('quotes the strings a block scalar would not bring back whole', () => {
+    // Found by the property above: blank first lines holding spaces, and line breaks kept at the
+    // end (the last block of a frontmatter gives its final line break to the closing `---`).
+    for (const v of [' \n', '  \n b', ' \n\t\n', 'a\n\n', '   a\n\n', '\n\n\n']) {
+      for (const data of [{title: v}, {title: v, status: 'todo'}]) {
+        const fast = renderFrontmatter(data)
+        expect(fast, JSON.stringify(v)).toBe(editFrontmatter('', data, '\n'))
+        expect(fast, JSON.stringify(v)).toMatch(/^title: "/)
+        expect(splitDocument(`---\n${fast}---\nBody.\n`).data['title'], JSON.stringify(v)).toBe(v)
+        expect(splitDocument(`---\n${editFrontmatter('title: old\n', {title: v}, '\n')}---\n`).data['title'], JSON.stringify(v)).toBe(v)
+      }
+    }
+    // Block scalars stay for the strings they carry whole.
+    expect(renderFrontmatter({title: 'a\nb\n'})).toBe('title: |\n  a\n  b\n')
+  })
+
   it('keeps the line ending asked for', () => {
     expect(renderFrontmatter({title: 'Plan', tags: ['a', 'b c']}, '\r\n')).toBe('title: Plan\r\ntags: [a, b c]\r\n')
   })

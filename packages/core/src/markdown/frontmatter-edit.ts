@@ -68,9 +68,18 @@ function spansOf(inner: string): PairSpan[] {
 /** Strings js-yaml (which reads frontmatter) takes for numbers, though YAML 1.2's core schema does not. */
 const JS_YAML_NUMBER = /^[-+]?0(?:b[01]+|x[0-9a-fA-F]+|o[0-7]+)$/
 
+/**
+ * Multi-line strings a block scalar would not bring back whole, so they are written quoted:
+ * - first lines that hold nothing but spaces or tabs (`" \n"`): `yaml` writes `|+` then a line of
+ *   spaces, which reads back without them, in `yaml` and js-yaml alike;
+ * - two or more line breaks at the end (`"a\n\n"`): the `|+` that keeps them, last in the
+ *   frontmatter, gives its final line break to the closing `---`, as gray-matter reads it too.
+ */
+const LOSSY_IN_A_BLOCK = /^[ \t\n]*[ \t](?:\n|$)|\n\n$/
+
 const RENDER_OPTIONS = {lineWidth: 0, flowCollectionPadding: false}
 
-/** Quotes the strings (values and keys) that the parser would otherwise read as numbers. */
+/** Quotes the strings (values and keys) that the parser would otherwise read as something else. */
 function quoteNumberLike(doc: import('yaml').Document): void {
   const {Scalar, visit} = yaml()
   visit(doc, {
@@ -82,6 +91,7 @@ function quoteNumberLike(doc: import('yaml').Document): void {
       // which js-yaml misreads (a continuation line starting with `-`, say). Quoted, both agree.
       // (Document → map → pair is a top-level value, which may use a block scalar.)
       else if (node.value.includes('\n') && path.length > 3) node.type = Scalar.QUOTE_DOUBLE
+      else if (node.value.includes('\n') && LOSSY_IN_A_BLOCK.test(node.value)) node.type = Scalar.QUOTE_DOUBLE
     },
   })
 }
